@@ -45,6 +45,9 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncCallState
             _callCts.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
         }
         ResponseStream = new ResponseStreamReader(this);
+        // Cancellation and deadline end the HTTP/2 stream at once (RST_STREAM), not at the next read, so the
+        // server's token fires even when nobody is reading.
+        _callCts.Token.Register(static state => ((GrpcCall<TRequest, TResponse>)state!).AbortStream(), this);
     }
 
     public Task<Metadata> ResponseHeadersAsync => _headers.Task;
@@ -237,6 +240,12 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncCallState
         {
             throw Fail(ex);
         }
+    }
+
+    private void AbortStream()
+    {
+        _streamingContent?.Abort();
+        _response?.Dispose();
     }
 
     private void CancelFromReader()

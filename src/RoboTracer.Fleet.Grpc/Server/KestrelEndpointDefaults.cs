@@ -20,6 +20,8 @@ public static class KestrelEndpointDefaults
     public static IWebHostBuilder UseFleetEndpoints(this IWebHostBuilder webHost)
     {
         ArgumentNullException.ThrowIfNull(webHost);
+        // Slim builders leave out loading certificates from configuration; TLS endpoints need it.
+        webHost.UseKestrelHttpsConfiguration();
         return webHost.ConfigureKestrel((context, kestrel) =>
         {
             kestrel.Configure(context.Configuration.GetSection("Kestrel"), reloadOnChange: false)
