@@ -297,9 +297,16 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncCallState
         }
         var status = exception switch
         {
+            // SocketsHttpHandler reports an unanswered keepalive PING with PROTOCOL_ERROR, the code a peer's protocol
+            // violation gets; only the text tells them apart. A dead connection is transient: UNAVAILABLE, so that
+            // callers retry on another connection or server.
+            HttpProtocolException when exception.Message.Contains("ping", StringComparison.OrdinalIgnoreCase) =>
+                new Status(StatusCode.Unavailable, $"Connection to {_channel.Address} is dead (keepalive PING unanswered): {exception.Message}"),
+            // RST_STREAM codes as PROTOCOL-HTTP2.md "Errors" maps them.
             HttpProtocolException { ErrorCode: 0x7 } => new Status(StatusCode.Unavailable, $"The server refused the stream (REFUSED_STREAM): {exception.Message}"),
             HttpProtocolException { ErrorCode: 0x8 } => new Status(StatusCode.Cancelled, $"The server cancelled the stream: {exception.Message}"),
             HttpProtocolException { ErrorCode: 0xB } => new Status(StatusCode.ResourceExhausted, $"The server reported excessive load (ENHANCE_YOUR_CALM): {exception.Message}"),
+            HttpProtocolException { ErrorCode: 0xC } => new Status(StatusCode.PermissionDenied, $"The server requires stronger security (INADEQUATE_SECURITY): {exception.Message}"),
             HttpProtocolException => new Status(StatusCode.Internal, $"HTTP/2 error: {exception.Message}"),
             HttpRequestException or IOException => new Status(StatusCode.Unavailable, $"Error talking to {_channel.Address}: {Describe(exception)}"),
             _ => new Status(StatusCode.Internal, $"Error in the gRPC client: {exception.GetType().Name}: {exception.Message}"),
