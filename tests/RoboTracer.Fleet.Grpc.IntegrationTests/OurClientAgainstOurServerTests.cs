@@ -1,7 +1,6 @@
 using System.Net;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.DependencyInjection;
-using RoboTracer.Fleet.Contracts.Health.V1;
 using RoboTracer.Fleet.Grpc.Client;
 using RoboTracer.Fleet.Grpc.Health;
 using ServingStatus = RoboTracer.Fleet.Contracts.Health.V1.HealthCheckResponse.Types.ServingStatus;
@@ -86,7 +85,8 @@ public sealed class OurClientAgainstOurServerTests : EchoClientCases
     {
         var registry = _server!.Services.GetRequiredService<HealthStatusRegistry>();
         using var cts = new CancellationTokenSource(Patience);
-        using var call = Channel.AsyncServerStreamingCall(HealthMethods.Watch, new HealthCheckRequest { Service = "robotracer.v1.SpatialTracer" }, new CallOptions(CancellationToken: cts.Token));
+        var health = new HealthClient(Channel);
+        using var call = health.Watch("robotracer.v1.SpatialTracer", new CallOptions(CancellationToken: cts.Token));
 
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
         Assert.Equal(ServingStatus.ServiceUnknown, call.ResponseStream.Current.Status);
@@ -97,7 +97,7 @@ public sealed class OurClientAgainstOurServerTests : EchoClientCases
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
         Assert.Equal(ServingStatus.NotServing, call.ResponseStream.Current.Status);
 
-        var check = await Channel.AsyncUnaryCall(HealthMethods.Check, new HealthCheckRequest { Service = "robotracer.v1.SpatialTracer" });
+        var check = await health.CheckAsync("robotracer.v1.SpatialTracer");
         Assert.Equal(ServingStatus.NotServing, check.Status);
     }
 

@@ -6,16 +6,16 @@ namespace RoboTracer.Fleet.Grpc.Health;
 /// <summary>The methods of <c>grpc.health.v1.Health</c>, from the proto's descriptor.</summary>
 public static class HealthMethods
 {
+    private static readonly Google.Protobuf.Reflection.ServiceDescriptor Service = HealthReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.ServiceDescriptor>("Health");
+
     /// <summary>The service's full name.</summary>
-    public static string ServiceName => HealthReflection.Descriptor.Services[0].FullName;
+    public static string ServiceName => Service.FullName;
 
     /// <summary><c>/grpc.health.v1.Health/Check</c>.</summary>
-    public static Method<HealthCheckRequest, HealthCheckResponse> Check { get; } =
-        Methods.FromDescriptor<HealthCheckRequest, HealthCheckResponse>(HealthReflection.Descriptor.Services[0], "Check");
+    public static Method<HealthCheckRequest, HealthCheckResponse> Check { get; } = Methods.FromDescriptor<HealthCheckRequest, HealthCheckResponse>(Service, "Check");
 
     /// <summary><c>/grpc.health.v1.Health/Watch</c>.</summary>
-    public static Method<HealthCheckRequest, HealthCheckResponse> Watch { get; } =
-        Methods.FromDescriptor<HealthCheckRequest, HealthCheckResponse>(HealthReflection.Descriptor.Services[0], "Watch");
+    public static Method<HealthCheckRequest, HealthCheckResponse> Watch { get; } = Methods.FromDescriptor<HealthCheckRequest, HealthCheckResponse>(Service, "Watch");
 }
 
 /// <summary>
