@@ -95,6 +95,7 @@ public abstract class EchoClientCases : IAsyncLifetime
 
         Assert.Equal(["0", "1", "2", "3", "4"], values);
         Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
+        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None));
     }
 
     [Fact]

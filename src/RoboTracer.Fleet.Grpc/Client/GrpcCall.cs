@@ -30,6 +30,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncCallState
     private Status? _status;
     private Metadata? _trailers;
     private volatile bool _disposed;
+    private bool _responseEnded;
 
     public GrpcCall(GrpcChannel channel, Method<TRequest, TResponse> method, CallOptions options)
     {
@@ -219,6 +220,11 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncCallState
 
     private async Task<bool> MoveNextAsync(CancellationToken cancellationToken, Action<TResponse> setCurrent)
     {
+        if (_responseEnded)
+        {
+            // Reading past the end keeps answering as the end did, without touching released resources.
+            return _status!.Value.StatusCode == StatusCode.OK ? false : throw new RpcException(_status.Value, _trailers);
+        }
         using var registration = cancellationToken.CanBeCanceled ? cancellationToken.Register(static state => ((GrpcCall<TRequest, TResponse>)state!).CancelFromReader(), this) : default;
         try
         {
@@ -233,6 +239,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncCallState
                 return true;
             }
             ReadTrailers();
+            _responseEnded = true;
             ReleaseResources();
             return _status!.Value.StatusCode == StatusCode.OK ? false : throw new RpcException(_status.Value, _trailers);
         }
