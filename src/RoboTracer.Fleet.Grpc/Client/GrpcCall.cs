@@ -22,7 +22,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncCallState
     private readonly Method<TRequest, TResponse> _method;
     private readonly CallOptions _options;
     private readonly CancellationTokenSource _callCts;
-    private readonly TaskCompletionSource<Metadata> _headers = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<HttpResponseMessage> _headers = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task<HttpResponseMessage>? _sendTask;
     private StreamingRequestContent? _streamingContent;
     private HttpResponseMessage? _response;
@@ -51,7 +51,8 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncCallState
         _callCts.Token.Register(static state => ((GrpcCall<TRequest, TResponse>)state!).AbortStream(), this);
     }
 
-    public Task<Metadata> ResponseHeadersAsync => _headers.Task;
+    /// <summary>Built when asked for: most callers never look at response headers.</summary>
+    public Task<Metadata> ResponseHeadersAsync => ReadResponseHeadersAsync();
 
     public IAsyncStreamReader<TResponse> ResponseStream { get; }
 
@@ -116,6 +117,8 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncCallState
         }
     }
 
+    private async Task<Metadata> ReadResponseHeadersAsync() => ReadMetadata((await _headers.Task).Headers);
+
     public Status GetStatus() => _status ?? throw new InvalidOperationException("The call has not finished: its status is not known yet.");
 
     public Metadata GetTrailers() => _trailers ?? throw new InvalidOperationException("The call has not finished: its trailers are not known yet.");
@@ -137,7 +140,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncCallState
 
     private void Send(HttpContent content)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_channel.Address, _method.FullName))
+        var request = new HttpRequestMessage(HttpMethod.Post, _channel.MethodUri(_method.FullName))
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
@@ -191,7 +194,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncCallState
             throw;
         }
         _response = response;
-        _headers.TrySetResult(ReadMetadata(response.Headers));
+        _headers.TrySetResult(response);
         if (response.StatusCode != HttpStatusCode.OK)
         {
             var code = GrpcProtocol.FromHttpStatus(response.StatusCode);

@@ -1,11 +1,8 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using RoboTracer.Fleet.Grpc.Protocol;
 
 namespace RoboTracer.Fleet.Grpc.Server;
 
@@ -29,47 +26,17 @@ public static class GrpcEndpointRouteBuilderExtensions
 
         var binder = new GrpcServiceBinder<TService>();
         TService.Bind(binder);
+        var activation = registry.ActivationOf(typeof(TService));
         var builders = new List<IEndpointConventionBuilder>();
         foreach (var binding in binder.Bindings)
         {
             var handler = binding.CreateHandler(options);
             handler.Logger = logger;
+            handler.Activation = activation;
             registry.Add(binding.Path);
             builders.Add(endpoints.MapPost(binding.Path, handler.HandleCallAsync).WithDisplayName("gRPC " + binding.Path));
         }
-        if (registry.TryClaimUnimplementedRoute())
-        {
-            MapUnimplemented(endpoints, registry);
-        }
         return new CompositeEndpointConventionBuilder(builders);
-    }
-
-    /// <summary>
-    /// A catch-all for <c>POST /{service}/{method}</c> with a gRPC content type, ordered after every other route:
-    /// the spec wants UNIMPLEMENTED, not an HTTP 404, for a method the server does not have.
-    /// </summary>
-    private static void MapUnimplemented(IEndpointRouteBuilder endpoints, GrpcServiceRegistry registry)
-    {
-        endpoints.MapPost("{unimplementedService}/{unimplementedMethod}", (HttpContext context) =>
-            {
-                var response = context.Response;
-                if (!GrpcProtocol.IsGrpcContentType(context.Request.ContentType))
-                {
-                    response.StatusCode = StatusCodes.Status404NotFound;
-                    return Task.CompletedTask;
-                }
-                var service = (string)context.Request.RouteValues["unimplementedService"]!;
-                var method = (string)context.Request.RouteValues["unimplementedMethod"]!;
-                var detail = registry.HasService(service)
-                    ? $"Method '{method}' is unimplemented on service '{service}'."
-                    : $"Service '{service}' is unimplemented.";
-                response.ContentType = GrpcProtocol.ContentType;
-                response.Headers[GrpcProtocol.StatusHeader] = ((int)StatusCode.Unimplemented).ToString(CultureInfo.InvariantCulture);
-                response.Headers[GrpcProtocol.MessageHeader] = PercentEncoding.Encode(detail);
-                return Task.CompletedTask;
-            })
-            .WithOrder(int.MaxValue)
-            .WithDisplayName("gRPC unimplemented");
     }
 
     private sealed class CompositeEndpointConventionBuilder(List<IEndpointConventionBuilder> builders) : IEndpointConventionBuilder
@@ -85,10 +52,21 @@ public static class GrpcEndpointRouteBuilderExtensions
 }
 
 /// <summary>The methods mapped so far, to tell an unknown service from an unknown method.</summary>
-internal sealed class GrpcServiceRegistry
+internal sealed class GrpcServiceRegistry(IServiceCollection registrations)
 {
     private readonly HashSet<string> _services = new(StringComparer.Ordinal);
-    private int _unimplementedMapped;
+
+    /// <summary>How instances of <paramref name="serviceType"/> are obtained, from its last DI registration.</summary>
+    public ServiceActivation ActivationOf(Type serviceType)
+    {
+        var descriptor = registrations.LastOrDefault(d => d.ServiceType == serviceType);
+        return descriptor?.Lifetime switch
+        {
+            ServiceLifetime.Singleton => ServiceActivation.Singleton,
+            ServiceLifetime.Scoped or ServiceLifetime.Transient => ServiceActivation.FromRequestServices,
+            _ => ServiceActivation.PerCallFromRequestServices,
+        };
+    }
 
     public void Add(string path)
     {
@@ -105,6 +83,4 @@ internal sealed class GrpcServiceRegistry
             return _services.Contains(service);
         }
     }
-
-    public bool TryClaimUnimplementedRoute() => Interlocked.Exchange(ref _unimplementedMapped, 1) == 0;
 }

@@ -11,7 +11,9 @@ public static class GrpcServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddRouting();
-        services.TryAddSingleton<GrpcServiceRegistry>();
+        // The registry keeps the collection to read service lifetimes when services are mapped (after Build).
+        services.TryAddSingleton(new GrpcServiceRegistry(services));
+        services.TryAddEnumerable(ServiceDescriptor.Transient<Microsoft.AspNetCore.Hosting.IStartupFilter, UnimplementedMethodStartupFilter>());
         var options = services.AddOptions<GrpcServiceOptions>();
         if (configure is not null)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Pipelines;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,7 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IDispos
     private Metadata? _requestHeaders;
     private Metadata? _responseTrailers;
     private bool _bodyStarted;
+    private bool _peerGone;
     private DateTime _deadline = DateTime.MaxValue;
     private CancellationToken _cancellationToken;
 
@@ -96,17 +98,36 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IDispos
     }
 
     /// <summary>Reads a unary call's only request message: exactly one message, then the end of the stream.</summary>
-    public async Task<TRequest> ReadSingleRequestAsync<TRequest>(MessageParser<TRequest> parser)
+    public async ValueTask<TRequest> ReadSingleRequestAsync<TRequest>(MessageParser<TRequest> parser)
         where TRequest : IMessage<TRequest>
     {
         var reader = new MessageReader<TRequest>(_httpContext.Request.BodyReader, parser, _options.MaxReceiveMessageSize, RequestEncoding);
-        var request = await reader.ReadAsync(CancellationToken)
+        var request = await ReadRequestAsync(reader, CancellationToken)
             ?? throw new RpcException(StatusCode.Internal, "Request ended without a message: a unary call needs exactly one.");
-        if (await reader.ReadAsync(CancellationToken) is not null)
+        if (await ReadRequestAsync(reader, CancellationToken) is not null)
         {
             throw new RpcException(StatusCode.Internal, "Request has more than one message: a unary call takes exactly one.");
         }
         return request;
+    }
+
+    /// <summary>
+    /// Reads the next request message. A transport failure while reading means the client is gone (Kestrel
+    /// reports a reset stream or a dropped connection as <see cref="IOException"/>, sometimes before it cancels
+    /// RequestAborted): the call ends quietly, with no status to send and nothing to log as an error.
+    /// </summary>
+    public async ValueTask<TRequest?> ReadRequestAsync<TRequest>(MessageReader<TRequest> reader, CancellationToken cancellationToken)
+        where TRequest : IMessage<TRequest>
+    {
+        try
+        {
+            return await reader.ReadAsync(cancellationToken);
+        }
+        catch (IOException)
+        {
+            _peerGone = true;
+            throw;
+        }
     }
 
     public MessageReader<TRequest> CreateRequestReader<TRequest>(MessageParser<TRequest> parser)
@@ -129,9 +150,19 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IDispos
         _bodyStarted = true;
         if (flush)
         {
-            var result = await writer.FlushAsync(cancellationToken);
+            FlushResult result;
+            try
+            {
+                result = await writer.FlushAsync(cancellationToken);
+            }
+            catch (IOException)
+            {
+                _peerGone = true;
+                throw;
+            }
             if (result.IsCanceled || result.IsCompleted)
             {
+                _peerGone = true;
                 throw new OperationCanceledException("The client is no longer reading the response.", cancellationToken);
             }
         }
@@ -168,7 +199,7 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IDispos
             case OperationCanceledException when DeadlineExceeded:
                 Status = new Status(StatusCode.DeadlineExceeded, "Deadline exceeded.");
                 return true;
-            case OperationCanceledException or IOException when _httpContext.RequestAborted.IsCancellationRequested:
+            case OperationCanceledException or IOException when _peerGone || _httpContext.RequestAborted.IsCancellationRequested:
                 LogClientCancelled(_logger, Method);
                 return false;
             default:

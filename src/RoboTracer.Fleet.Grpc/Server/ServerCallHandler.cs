@@ -7,9 +7,23 @@ using RoboTracer.Fleet.Grpc.Protocol;
 namespace RoboTracer.Fleet.Grpc.Server;
 
 /// <summary>Serves every call to one method: validates the HTTP request, runs the handler, sends the status.</summary>
+/// <summary>Where a handler's service instance comes from, by the service's DI registration.</summary>
+internal enum ServiceActivation
+{
+    /// <summary>Registered as a singleton: one instance for every call.</summary>
+    Singleton,
+    /// <summary>Registered scoped or transient: resolved from the call's request services.</summary>
+    FromRequestServices,
+    /// <summary>Not registered: created for each call with its constructor's dependencies, then disposed.</summary>
+    PerCallFromRequestServices,
+}
+
 internal abstract class ServerCallHandler
 {
     public ILogger Logger { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    /// <summary>How the handler gets its service instance; chosen once, when the service is mapped.</summary>
+    public ServiceActivation Activation { get; set; } = ServiceActivation.PerCallFromRequestServices;
 
     public abstract Task HandleCallAsync(HttpContext httpContext);
 
@@ -55,6 +69,7 @@ internal abstract class ServerCallHandler<TService, TRequest, TResponse>(Method<
 {
     // Services not registered in DI are created per call, like grpc-dotnet's default activator.
     private static readonly ObjectFactory<TService> Factory = ActivatorUtilities.CreateFactory<TService>(Type.EmptyTypes);
+    private TService? _singleton;
 
     protected Method<TRequest, TResponse> Method { get; } = method;
 
@@ -70,18 +85,26 @@ internal abstract class ServerCallHandler<TService, TRequest, TResponse>(Method<
         try
         {
             call.Initialize();
-            var services = httpContext.RequestServices;
-            var registered = services.GetService<TService>();
-            var service = registered ?? Factory(services, null);
-            try
+            if (Activation == ServiceActivation.Singleton)
             {
-                await HandleAsync(call, service);
+                // Resolved once: no per-call DI scope, which is most of the cost of a small call.
+                await HandleAsync(call, _singleton ??= httpContext.RequestServices.GetRequiredService<TService>());
             }
-            finally
+            else
             {
-                if (registered is null)
+                var services = httpContext.RequestServices;
+                var registered = Activation == ServiceActivation.FromRequestServices ? services.GetRequiredService<TService>() : null;
+                var service = registered ?? Factory(services, null);
+                try
                 {
-                    await DisposeAsync(service);
+                    await HandleAsync(call, service);
+                }
+                finally
+                {
+                    if (registered is null)
+                    {
+                        await DisposeAsync(service);
+                    }
                 }
             }
         }
@@ -182,7 +205,7 @@ internal sealed class HttpServerStreamReader<T>(HttpServerCallContext call, Mess
     public async Task<bool> MoveNext(CancellationToken cancellationToken)
     {
         var token = cancellationToken.CanBeCanceled ? cancellationToken : call.CancellationToken;
-        _current = await reader.ReadAsync(token);
+        _current = await call.ReadRequestAsync(reader, token);
         return _current is not null;
     }
 }
