@@ -9,12 +9,16 @@ namespace RoboTracer.Fleet.Grpc.Health;
 /// <summary>Registration of the gRPC health service.</summary>
 public static class HealthServiceExtensions
 {
-    /// <summary>Registers the <see cref="HealthStatusRegistry"/> (server status SERVING) and the health service.</summary>
+    /// <summary>
+    /// Registers the <see cref="HealthStatusRegistry"/> (server status SERVING) and the health service. Watch streams
+    /// end when the host stops; call this before registering services whose stopping step must still be watched.
+    /// </summary>
     public static IServiceCollection AddGrpcHealthChecks(this IServiceCollection services)
     {
         services.AddGrpc();
         services.TryAddSingleton<HealthStatusRegistry>();
         services.TryAddSingleton<HealthService>();
+        services.AddHostedService<HealthWatchShutdown>();
         return services;
     }
 

@@ -12,6 +12,7 @@ public sealed class HealthStatusRegistry
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ServingStatus> _statuses = new(StringComparer.Ordinal) { [""] = ServingStatus.Serving };
     private readonly Dictionary<string, List<Channel<ServingStatus>>> _watchers = new(StringComparer.Ordinal);
+    private bool _watchesEnded;
 
     /// <summary>Sets the status of <paramref name="service"/> ("" for the whole server) and tells its watchers.</summary>
     public void SetStatus(string service, ServingStatus status)
@@ -33,6 +34,22 @@ public sealed class HealthStatusRegistry
             {
                 _statuses[service] = status;
                 Notify(service, status);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends every open Watch stream (with OK), as a server does on shutdown: otherwise stopping waits for watchers,
+    /// who never leave by themselves, until the shutdown timeout cuts them off. Watches started later end at once.
+    /// </summary>
+    public void EndWatches()
+    {
+        lock (_lock)
+        {
+            _watchesEnded = true;
+            foreach (var watcher in _watchers.Values.SelectMany(list => list))
+            {
+                watcher.Writer.TryComplete();
             }
         }
     }
@@ -73,6 +90,10 @@ public sealed class HealthStatusRegistry
                 _watchers[service] = list = [];
             }
             list.Add(channel);
+            if (_watchesEnded)
+            {
+                channel.Writer.TryComplete();
+            }
         }
         try
         {

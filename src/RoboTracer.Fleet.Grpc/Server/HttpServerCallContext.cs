@@ -63,7 +63,7 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IDispos
     public string? RequestEncoding { get; private set; }
 
     /// <summary>True once the deadline has passed; the handler's token is cancelled at that moment.</summary>
-    public bool DeadlineExceeded => _deadlineCts is { IsCancellationRequested: true } && !_httpContext.RequestAborted.IsCancellationRequested;
+    public override bool DeadlineExceeded => _deadlineCts is { IsCancellationRequested: true } && !_httpContext.RequestAborted.IsCancellationRequested;
 
     public override HttpContext GetHttpContext() => _httpContext;
 

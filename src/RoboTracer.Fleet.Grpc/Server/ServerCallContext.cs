@@ -14,6 +14,13 @@ public abstract class ServerCallContext
     /// <summary>When the client gives up (from <c>grpc-timeout</c>); <see cref="DateTime.MaxValue"/> for none.</summary>
     public abstract DateTime Deadline { get; }
 
+    /// <summary>
+    /// True once the deadline has passed (the moment <see cref="CancellationToken"/> fired for it), as opposed to
+    /// the client cancelling. Read this rather than comparing <see cref="Deadline"/> with the clock, which races
+    /// the timer.
+    /// </summary>
+    public abstract bool DeadlineExceeded { get; }
+
     /// <summary>Custom metadata the client sent.</summary>
     public abstract Metadata RequestHeaders { get; }
 

@@ -46,6 +46,12 @@ internal abstract class ServerCallHandler
                 $"Content-Type '{request.ContentType}' is not supported: gRPC requests use '{GrpcProtocol.ContentType}'.");
             return true;
         }
+        if (httpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            // gRPC bounds each message (MaxReceiveMessageSize → RESOURCE_EXHAUSTED), and a stream's body has no end;
+            // Kestrel's 30 MB body limit would answer first with HTTP 413, which clients can only read as UNKNOWN.
+            bodySize.MaxRequestBodySize = null;
+        }
         rejection = Task.CompletedTask;
         return false;
     }
