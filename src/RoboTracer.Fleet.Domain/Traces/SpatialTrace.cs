@@ -1,0 +1,19 @@
+using RoboTracer.Fleet.Domain.Geometry;
+
+namespace RoboTracer.Fleet.Domain.Traces;
+
+/// <summary>
+/// A spatial trace as the inference pool returns it: ordered waypoints for the object to follow, 3D in metres
+/// in the camera frame and 2D in pixels of the request image (DESIGN.md §5).
+/// </summary>
+/// <param name="Points3D">3D waypoints, metres, camera frame (x right, y down, z forward).</param>
+/// <param name="Points2D">2D waypoints, pixels of the request image; may be empty.</param>
+/// <param name="Backend">The backend that made it ("geometric", "robotracer-http", ...).</param>
+/// <param name="Model">The model name, when the backend has one.</param>
+/// <param name="RequestId">The pool's request id, for logs.</param>
+public sealed record SpatialTrace(
+    IReadOnlyList<Point3D> Points3D,
+    IReadOnlyList<Point2D> Points2D,
+    string? Backend = null,
+    string? Model = null,
+    string? RequestId = null);
