@@ -1,0 +1,57 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace RoboTracer.Fleet.EventStore.Postgres;
+
+/// <summary>The SQL names of one store's schema, and the advisory-lock keys and NOTIFY channel derived from it.</summary>
+internal sealed partial class PostgresNames
+{
+    // pg_advisory_xact_lock(int4, int4): the first key says "fleet event store", the second which schema.
+    private const int AppendLockClass = 0x464C_5431;    // "FLT1"
+    private const int MigrationLockClass = 0x464C_5432; // "FLT2"
+
+    public PostgresNames(string schema)
+    {
+        if (!SchemaPattern().IsMatch(schema))
+        {
+            throw new ArgumentException($"Schema name '{schema}' is invalid: use 1 to 50 characters from a-z, 0-9 and _, starting with a letter or _.", nameof(schema));
+        }
+        Schema = schema;
+        var key = StableHash(schema);
+        AppendLock = $"pg_advisory_xact_lock({AppendLockClass}, {key})";
+        MigrationLock = $"pg_advisory_xact_lock({MigrationLockClass}, {key})";
+    }
+
+    public string Schema { get; }
+
+    public string Events => $"{Schema}.events";
+
+    public string Head => $"{Schema}.head";
+
+    public string Blobs => $"{Schema}.blobs";
+
+    public string Migrations => $"{Schema}.schema_migrations";
+
+    /// <summary>The LISTEN/NOTIFY channel; notifications on it carry no payload.</summary>
+    public string Channel => $"{Schema}_events";
+
+    /// <summary>Held by every transaction that appends or drops events: it orders commits by position.</summary>
+    public string AppendLock { get; }
+
+    /// <summary>Held while migrating, so concurrent starters apply each migration once.</summary>
+    public string MigrationLock { get; }
+
+    // FNV-1a: stable across processes and runtimes, unlike string.GetHashCode.
+    private static int StableHash(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(text))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+        return unchecked((int)hash);
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,49}$")]
+    private static partial Regex SchemaPattern();
+}

@@ -1,0 +1,114 @@
+using Npgsql;
+using RoboTracer.Fleet.EventStore.Retention;
+using RoboTracer.Fleet.EventStore.Postgres;
+
+namespace RoboTracer.Fleet.EventStore.IntegrationTests.Postgres;
+
+/// <summary>The contract on PostgreSQL: a fresh schema per test in the collection's server.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresEventStoreContractTests(PostgresFixture fixture) : EventStoreContractTests
+{
+    private readonly string _schema = fixture.NewSchema();
+
+    // jsonb cannot hold malformed JSON; valid JSON of the wrong shape is what a bad row looks like here.
+    protected override string CorruptPayload => "[1, 2, 3]";
+
+    protected override async Task<IEventStore> OpenStoreCoreAsync(EventStoreOptions options) =>
+        await PostgresEventStore.OpenAsync(fixture.ConnectionString, options, _schema);
+
+    protected override async Task OverwritePayloadAsync(long position, string payload)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(fixture.ConnectionString);
+        await using var command = dataSource.CreateCommand($"UPDATE {_schema}.events SET data = $1::jsonb WHERE position = $2");
+        command.Parameters.Add(new() { Value = payload });
+        command.Parameters.Add(new() { Value = position });
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
+    protected override async Task<long> CountBlobRowsAsync()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(fixture.ConnectionString);
+        await using var command = dataSource.CreateCommand($"SELECT count(*) FROM {_schema}.blobs");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    protected override long BatchesCommitted(IEventStore store) => ((PostgresEventStore)store).Statistics.Batches;
+
+    [Fact]
+    public async Task Migrations_are_recorded_once_per_version()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => OpenStoreAsync()));
+        await using var dataSource = NpgsqlDataSource.Create(fixture.ConnectionString);
+        await using var command = dataSource.CreateCommand($"SELECT count(*), count(DISTINCT version) FROM {_schema}.schema_migrations");
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+
+        Assert.Equal((1L, 1L), (reader.GetInt64(0), reader.GetInt64(1)));
+    }
+
+    [Fact]
+    public async Task A_subscriber_is_woken_by_notify_when_another_node_appends()
+    {
+        // No poll to fall back on within the test's time: only NOTIFY can wake this subscriber.
+        var subscriberNode = await OpenStoreAsync(new EventStoreOptions { SubscriptionPollInterval = TimeSpan.FromHours(1) });
+        var writerNode = await OpenStoreAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var subscription = subscriberNode.SubscribeAsync(0, timeout.Token).GetAsyncEnumerator(timeout.Token);
+        var next = subscription.MoveNextAsync().AsTask();
+
+        await writerNode.AppendAsync("robot-1", ExpectedVersion.NoStream, [TestEvents.Moved("robot-1", 1)]);
+
+        Assert.True(await next);
+        Assert.Equal(1, subscription.Current.Position);
+    }
+
+    [Fact]
+    public async Task Two_nodes_appending_concurrently_give_a_subscriber_every_event_once_in_order()
+    {
+        var nodes = await Task.WhenAll(OpenStoreAsync(), OpenStoreAsync(), OpenStoreAsync());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var seen = CollectAsync(nodes[2].SubscribeAsync(0, timeout.Token), 2000);
+
+        var acked = await Task.WhenAll(nodes[..2].SelectMany((node, n) => Enumerable.Range(0, 10).Select(w => Task.Run(async () =>
+        {
+            var positions = new List<long>();
+            for (var i = 0; i < 100; i++)
+            {
+                positions.Add((await node.AppendAsync($"node-{n}-{w}", ExpectedVersion.Exact(i), [TestEvents.Moved("r", i)])).FirstPosition);
+            }
+            return positions;
+        }))));
+
+        Assert.Equal(acked.SelectMany(p => p).Order(), (await seen).Select(e => e.Position));
+        Assert.Equal(Enumerable.Range(1, 2000).Select(p => (long)p), (await seen).Select(e => e.Position));
+    }
+
+    [Fact]
+    public async Task A_node_with_cached_versions_still_sees_another_nodes_append_as_a_conflict()
+    {
+        var a = await OpenStoreAsync();
+        var b = await OpenStoreAsync();
+        await a.AppendAsync("task-1", ExpectedVersion.NoStream, [Created("task-1")]);
+        await b.AppendAsync("task-1", ExpectedVersion.Exact(1), [Step("task-1", 1)]);
+
+        var stale = await Assert.ThrowsAsync<WrongExpectedVersionException>(() => a.AppendAsync("task-1", ExpectedVersion.Exact(1), [Step("task-1", 2)]));
+        var fresh = await a.AppendAsync("task-1", ExpectedVersion.Exact(2), [Step("task-1", 2)]);
+
+        Assert.Equal(2, stale.ActualVersion);
+        Assert.Equal(3, fresh.LastVersion);
+    }
+
+    [Fact]
+    public async Task A_stream_dropped_by_retention_starts_again_at_version_one_for_a_writer_that_knew_it()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var store = await OpenStoreAsync(new EventStoreOptions { TimeProvider = clock });
+        await store.AppendAsync("task-1", ExpectedVersion.NoStream, [Created("task-1"), Finished("task-1")]);
+        clock.Advance(TimeSpan.FromDays(2));
+        await store.ApplyRetentionAsync(new RetentionPolicy { StreamPrefix = "task-", TerminalEventTypes = [nameof(TaskFinished)], MinimumAge = TimeSpan.FromDays(1) });
+
+        var again = await store.AppendAsync("task-1", ExpectedVersion.NoStream, [Created("task-1")]);
+
+        Assert.Equal(1, again.FirstVersion);
+    }
+}
