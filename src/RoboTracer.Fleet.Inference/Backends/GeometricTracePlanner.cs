@@ -1,0 +1,151 @@
+using RoboTracer.Fleet.Domain.Geometry;
+using RoboTracer.Fleet.Vision;
+using RoboTracer.Fleet.Vision.Spatial;
+
+namespace RoboTracer.Fleet.Inference.Backends;
+
+/// <summary>What the geometric planner needs: the scene as the camera sees it, and what to move where.</summary>
+/// <param name="Depth">Metric depth aligned to the camera.</param>
+/// <param name="Intrinsics">The camera.</param>
+/// <param name="Object">The box of the object to move (camera frame).</param>
+/// <param name="Destination">The box whose top the object ends on, or the free spot it ends in.</param>
+public sealed record GeometricScene(DepthImage Depth, CameraIntrinsics Intrinsics, OrientedBox3D Object, OrientedBox3D Destination);
+
+/// <summary>
+/// A deterministic CPU "trace model": lift the object, carry it over (or around) whatever the depth map shows in
+/// the way, and set it down on the destination. Obstacles come from a voxel occupancy grid fused from the depth;
+/// "up" is the normal of the dominant plane (the table), found by RANSAC, so no world frame is needed.
+/// </summary>
+public static class GeometricTracePlanner
+{
+    /// <summary>Voxel edge of the occupancy grid, metres (as TraceSpatial-Bench's collision check).</summary>
+    public const double VoxelSize = 0.02;
+
+    /// <summary>Clearance kept above the object's start and the destination's top, metres.</summary>
+    public const double Clearance = 0.05;
+
+    /// <summary>Waypoints on each straight leg of the trace, so the robot and the 2D overlay get a smooth path.</summary>
+    public const int PointsPerLeg = 3;
+
+    /// <summary>Plans the trace; throws <see cref="ArgumentException"/> when the scene gives nothing to stand on.</summary>
+    public static IReadOnlyList<Point3D> Plan(GeometricScene scene)
+    {
+        ArgumentNullException.ThrowIfNull(scene);
+        var up = EstimateUp(scene.Depth, scene.Intrinsics);
+        var occupancy = VoxelGrid.FromDepth(scene.Depth, scene.Intrinsics, VoxelSize, stride: 2);
+        // The object travels with the gripper and the destination is where it lands: neither is in the way.
+        occupancy.RemoveInside(scene.Object, VoxelSize);
+        occupancy.RemoveInside(scene.Destination, VoxelSize);
+
+        var objectHalfHeight = HalfHeightAlong(scene.Object, up);
+        var start = scene.Object.Center;
+        var end = scene.Destination.Center + (up * (HalfHeightAlong(scene.Destination, up) + objectHalfHeight));
+        // Sweep radius: the carried object's footprint, so its body, not just its centre, clears obstacles.
+        var radius = Math.Max(VoxelSize, 0.5 * Math.Min(scene.Object.Extent.X, Math.Min(scene.Object.Extent.Y, scene.Object.Extent.Z)));
+
+        for (var lift = Clearance + objectHalfHeight; lift <= 0.6; lift += Clearance)
+        {
+            foreach (var detour in Detours(start, end, up))
+            {
+                var raisedStart = start + (up * lift);
+                var raisedEnd = end + (up * lift);
+                List<Point3D> corners = [start, raisedStart, .. detour.Select(p => p + (up * lift)), raisedEnd, end];
+                if (!occupancy.IntersectsPath(corners[1..^1], radius))
+                {
+                    return Densify(corners);
+                }
+            }
+        }
+        // Nothing clears the obstacles within reach: the highest straight path, for the robot's own checks to judge.
+        var high = up * 0.6;
+        return Densify([start, start + high, end + high, end]);
+    }
+
+    /// <summary>Straight first, then around either side at growing distances.</summary>
+    private static IEnumerable<Point3D[]> Detours(Point3D start, Point3D end, Point3D up)
+    {
+        yield return [];
+        var along = end - start;
+        var side = along.Cross(up);
+        if (side.Length < 1e-9)
+        {
+            yield break;
+        }
+        side = side.Normalized();
+        var middle = Point3D.Lerp(start, end, 0.5);
+        foreach (var offset in new[] { 0.1, 0.2, 0.3 })
+        {
+            yield return [middle + (side * offset)];
+            yield return [middle - (side * offset)];
+        }
+    }
+
+    private static double HalfHeightAlong(OrientedBox3D box, Point3D up)
+    {
+        // The box's half-size along a direction: the support of its corners around the centre.
+        var half = 0.0;
+        foreach (var corner in box.Corners())
+        {
+            half = Math.Max(half, (corner - box.Center).Dot(up));
+        }
+        return half;
+    }
+
+    private static List<Point3D> Densify(IReadOnlyList<Point3D> corners)
+    {
+        var points = new List<Point3D> { corners[0] };
+        for (var i = 1; i < corners.Count; i++)
+        {
+            for (var k = 1; k <= PointsPerLeg; k++)
+            {
+                points.Add(Point3D.Lerp(corners[i - 1], corners[i], (double)k / PointsPerLeg));
+            }
+        }
+        return points;
+    }
+
+    /// <summary>
+    /// The dominant plane's normal, oriented toward the camera: for a camera that sees a table, "up". RANSAC with a
+    /// fixed seed, so the same depth map always gives the same answer.
+    /// </summary>
+    public static Point3D EstimateUp(DepthImage depth, CameraIntrinsics intrinsics)
+    {
+        ArgumentNullException.ThrowIfNull(depth);
+        var cloud = depth.ToPointCloud(intrinsics, stride: 4);
+        if (cloud.Length < 3)
+        {
+            throw new ArgumentException("The depth map has fewer than 3 valid samples: there is no surface to plan on.");
+        }
+        var random = new Random(17);
+        var best = new Point3D(0, -1, 0);
+        var bestInliers = -1;
+        const double tolerance = 0.01;
+        for (var iteration = 0; iteration < 200; iteration++)
+        {
+            var a = cloud[random.Next(cloud.Length)];
+            var b = cloud[random.Next(cloud.Length)];
+            var c = cloud[random.Next(cloud.Length)];
+            var normal = (b - a).Cross(c - a);
+            if (normal.Length < 1e-9)
+            {
+                continue;
+            }
+            normal = normal.Normalized();
+            var inliers = 0;
+            for (var i = 0; i < cloud.Length; i += 3)
+            {
+                if (Math.Abs((cloud[i] - a).Dot(normal)) < tolerance)
+                {
+                    inliers++;
+                }
+            }
+            if (inliers > bestInliers)
+            {
+                bestInliers = inliers;
+                // Toward the camera (origin): the side of the table that things stand on.
+                best = normal.Dot(a) > 0 ? -normal : normal;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
+using RoboTracer.Fleet.Grpc.Health;
+using RoboTracer.Fleet.Grpc.Server;
+using RoboTracer.Fleet.Inference.Backends;
+using RoboTracer.Fleet.Inference.Batching;
+using RoboTracer.Fleet.Inference.Worker;
+
+namespace RoboTracer.Fleet.Inference;
+
+/// <summary>Composition of a pool worker.</summary>
+public static class InferenceWorkerExtensions
+{
+    /// <summary>
+    /// Registers the worker: the named Kestrel endpoints, gRPC with the health service, the backends configured under
+    /// <c>Inference:Backends</c> (geometric always, unless disabled; simulated, robotracer-http and openai when
+    /// configured), each behind its batcher, and the warm-up/drain lifecycle.
+    /// </summary>
+    public static WebApplicationBuilder AddInferenceWorker(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+        builder.WebHost.UseFleetEndpoints();
+        builder.Services.Configure<InferenceWorkerOptions>(configuration.GetSection(InferenceWorkerOptions.Section));
+        builder.Services.AddGrpc(options => configuration.GetSection("Grpc").Bind(options));
+        builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddSingleton(sp => new InferenceMetrics(sp.GetService<IMeterFactory>()));
+        builder.Services.AddSingleton<WorkerState>();
+        builder.Services.AddSingleton<TracingWorker>();
+        builder.Services.AddSingleton<SpatialTracerService>();
+        builder.Services.AddSingleton<QueryEndpoint>();
+        builder.Services.AddSingleton(sp => new BackendRegistry(CreateBackends(configuration.GetSection($"{InferenceWorkerOptions.Section}:Backends"))
+            .Select(entry => new BackendBatcher(entry.Backend, entry.Batching, sp.GetRequiredService<InferenceMetrics>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger($"RoboTracer.Fleet.Inference.Batcher.{entry.Backend.Name}")))));
+        builder.Services.AddHostedService<WorkerLifecycle>();
+        return builder;
+    }
+
+    /// <summary>Maps <c>SpatialTracer</c>, <c>grpc.health.v1.Health</c> and <c>POST /query</c>.</summary>
+    public static WebApplication MapInferenceWorker(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var options = app.Services.GetRequiredService<IOptions<InferenceWorkerOptions>>().Value;
+        var registry = app.Services.GetRequiredService<BackendRegistry>();
+        if (!registry.Names.Contains(options.DefaultBackend))
+        {
+            throw new InvalidOperationException($"Inference:DefaultBackend is '{options.DefaultBackend}', which is not configured; configured: {string.Join(", ", registry.Names)}.");
+        }
+        app.MapGrpcService<SpatialTracerService>();
+        app.MapGrpcHealthChecksService();
+        app.MapPost("/query", (HttpContext context, QueryEndpoint query) => query.HandleAsync(context));
+        return app;
+    }
+
+    private static IEnumerable<(ITraceBackend Backend, BatcherOptions Batching)> CreateBackends(IConfigurationSection backends)
+    {
+        var geometric = backends.GetSection("geometric");
+        if (geometric.GetValue("Enabled", defaultValue: true))
+        {
+            yield return (new GeometricBackend(), Batching(geometric));
+        }
+        var simulated = backends.GetSection("simulated");
+        if (simulated.Exists())
+        {
+            yield return (new SimulatedBackend(simulated.Get<SimulatedBackendOptions>() ?? new()), Batching(simulated));
+        }
+        var http = backends.GetSection("robotracer-http");
+        if (http.Exists())
+        {
+            var options = http.Get<RoboTracerHttpOptions>() ?? new();
+            yield return (new RoboTracerHttpBackend(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, options), Batching(http));
+        }
+        var openai = backends.GetSection("openai");
+        if (openai.Exists())
+        {
+            yield return (new OpenAiBackend(openai.Get<OpenAiBackendOptions>() ?? new()), Batching(openai));
+        }
+    }
+
+    private static BatcherOptions Batching(IConfigurationSection backend) => backend.GetSection("Batching").Get<BatcherOptions>() ?? new BatcherOptions();
+}

@@ -1,0 +1,74 @@
+namespace RoboTracer.Fleet.Inference.Worker;
+
+/// <summary>
+/// Warms every backend while the worker reports NOT_SERVING, and drains on shutdown (SIGTERM): health goes
+/// NOT_SERVING, new requests get UNAVAILABLE, and stopping waits for the in-flight ones. The health Watch streams
+/// end after this (RoboTracer.Fleet.Grpc's health service ends them in its own stopping step, registered earlier
+/// and so run later), so watchers hear NOT_SERVING first.
+/// </summary>
+/// <remarks>
+/// The order against the web server matters, and registration order cannot give it: <c>WebApplicationBuilder</c>
+/// adds the server's hosted service last, so it starts after every other hosted service and stops before them.
+/// A plain <see cref="IHostedService"/> would warm up before anyone can ask for health, and drain after the server
+/// has stopped taking calls. The lifecycle hooks run on the right side of the server: <see cref="StartedAsync"/>
+/// after it listens, <see cref="StoppingAsync"/> before it stops.
+/// </remarks>
+public sealed partial class WorkerLifecycle(WorkerState state, BackendRegistry backends, ILogger<WorkerLifecycle> logger) : IHostedLifecycleService
+{
+    /// <inheritdoc />
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        // Before the server listens, so no client ever sees the health registry's initial SERVING.
+        state.MarkWarming();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var batcher in backends.All)
+        {
+            await batcher.Backend.WarmUpAsync(cancellationToken);
+            LogWarm(logger, batcher.Backend.Name, batcher.Backend.Model);
+        }
+        state.MarkServing();
+    }
+
+    /// <inheritdoc />
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        LogDraining(logger, state.InFlight);
+        try
+        {
+            await state.DrainAsync().WaitAsync(cancellationToken);
+            LogDrained(logger);
+        }
+        catch (OperationCanceledException)
+        {
+            LogDrainTimedOut(logger, state.InFlight);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public async Task StoppedAsync(CancellationToken cancellationToken) =>
+        // The server has stopped: nothing can queue any more.
+        await backends.DisposeAsync();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Backend {Backend} ready (model {Model})")]
+    private static partial void LogWarm(ILogger logger, string backend, string model);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Draining: NOT_SERVING, waiting for {InFlight} in-flight requests")]
+    private static partial void LogDraining(ILogger logger, int inFlight);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Drained: no request in flight")]
+    private static partial void LogDrained(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown timeout reached with {InFlight} requests still in flight")]
+    private static partial void LogDrainTimedOut(ILogger logger, int inFlight);
+}

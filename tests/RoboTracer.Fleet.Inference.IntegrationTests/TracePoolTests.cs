@@ -1,0 +1,197 @@
+using Google.Protobuf;
+using RoboTracer.Fleet.Contracts.V1;
+using RoboTracer.Fleet.Grpc;
+using RoboTracer.Fleet.Grpc.Client;
+using RoboTracer.Fleet.Inference.Pool;
+
+namespace RoboTracer.Fleet.Inference.IntegrationTests;
+
+/// <summary>
+/// The pool client over two in-process workers: a worker stopped mid-load, a worker whose queue is full, a bad
+/// request, and a deadline shorter than the queue wait.
+/// </summary>
+public sealed class TracePoolTests
+{
+    private static readonly Dictionary<string, string?> Fast = new()
+    {
+        ["Inference:DefaultBackend"] = "simulated",
+        ["Inference:Backends:simulated:FixedLatency"] = "00:00:00.002",
+        ["Inference:Backends:simulated:PerItemLatency"] = "00:00:00.0005",
+        ["Inference:Backends:simulated:Batching:MaxBatchSize"] = "8",
+        ["Inference:Backends:simulated:Batching:MaxQueueDelay"] = "00:00:00.001",
+    };
+
+    [Fact]
+    public async Task A_worker_stopped_mid_load_fails_no_call_while_the_other_is_healthy()
+    {
+        await using var a = await WorkerHost.StartAsync(Fast);
+        await using var b = await WorkerHost.StartAsync(Fast);
+        await using var pool = Pool(a, b);
+
+        var load = await RunLoadAsync(pool, kill: () => a.StopAsync());
+
+        Assert.Empty(load.Failures);
+        Assert.Contains(load.Before, r => r.WorkerId == a.WorkerId);
+        Assert.All(load.After, r => Assert.Equal(b.WorkerId, r.WorkerId));
+    }
+
+    [Fact]
+    public async Task A_worker_killed_without_a_drain_mid_load_fails_no_call_while_the_other_is_healthy()
+    {
+        await using var a = await WorkerHost.StartAsync(Fast);
+        await using var b = await WorkerHost.StartAsync(Fast);
+        await using var pool = Pool(a, b);
+
+        // A cancelled stop skips the drain and aborts the worker's connections with calls on them.
+        var load = await RunLoadAsync(pool, kill: () => a.StopAsync(new CancellationToken(canceled: true)));
+
+        Assert.Empty(load.Failures);
+        Assert.Contains(load.Before, r => r.WorkerId == a.WorkerId);
+        Assert.All(load.After, r => Assert.Equal(b.WorkerId, r.WorkerId));
+    }
+
+    [Fact]
+    public async Task A_worker_that_answers_resource_exhausted_is_retried_on_the_other()
+    {
+        await using var full = await WorkerHost.StartAsync(new Dictionary<string, string?>(Fast)
+        {
+            ["Inference:Backends:simulated:FixedLatency"] = "00:00:00.2",
+            ["Inference:Backends:simulated:Batching:MaxBatchSize"] = "1",
+            ["Inference:Backends:simulated:Batching:QueueCapacity"] = "1",
+        });
+        await using var roomy = await WorkerHost.StartAsync(Fast);
+        await using var pool = Pool(full, roomy);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => pool.TraceAsync(TestInputs.Request(), DateTime.UtcNow.AddSeconds(30))))
+            .WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.All(responses, r => Assert.Equal(3, r.Points2D.Count));
+        // Calls that reached the full worker but were not served by it got RESOURCE_EXHAUSTED there.
+        var servedByFull = responses.Count(r => r.WorkerId == full.WorkerId);
+        Assert.True(full.TraceCalls > servedByFull, $"the full worker got {full.TraceCalls} calls and served {servedByFull}: none was refused");
+        Assert.Equal(24, servedByFull + responses.Count(r => r.WorkerId == roomy.WorkerId));
+    }
+
+    [Fact]
+    public async Task Invalid_argument_is_never_retried_on_another_worker()
+    {
+        await using var a = await WorkerHost.StartAsync(Fast);
+        await using var b = await WorkerHost.StartAsync(Fast);
+        await using var pool = Pool(a, b);
+        var request = TestInputs.Request();
+        request.Image.Data = ByteString.CopyFromUtf8("not an image");
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => pool.TraceAsync(request, DateTime.UtcNow.AddSeconds(30)));
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal("image: image bytes are neither PNG nor JPEG", ex.Status.Detail);
+        Assert.Equal(1, a.TraceCalls + b.TraceCalls);
+    }
+
+    [Fact]
+    public async Task A_deadline_shorter_than_the_queue_wait_is_deadline_exceeded_and_the_request_never_reaches_a_model()
+    {
+        await using var model = await FakeModelServer.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Inference:DefaultBackend"] = "robotracer-http",
+            ["Inference:Backends:robotracer-http:BaseAddress"] = model.Address.ToString(),
+            ["Inference:Backends:robotracer-http:Contract"] = "RoboRefer",
+            ["Inference:Backends:robotracer-http:Batching:MaxBatchSize"] = "1",
+            ["Inference:Backends:robotracer-http:Batching:MaxQueueDelay"] = "00:00:00",
+        };
+        await using var a = await WorkerHost.StartAsync(settings);
+        await using var b = await WorkerHost.StartAsync(settings);
+        await using var pool = Pool(a, b);
+        // Each worker's backend is busy with a call the model server holds; anything else waits in the queue.
+        model.Hold = true;
+        var busy = new[] { a, b }.Select(w => w.Client.TraceAsync(TestInputs.Request(instruction: "keep busy"), new CallOptions().WithTimeout(TimeSpan.FromSeconds(60))).ResponseAsync).ToList();
+        await model.NextRequestAsync();
+        await model.NextRequestAsync();
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => pool.TraceAsync(TestInputs.Request(instruction: "too late"), DateTime.UtcNow.AddMilliseconds(300)));
+        // The worker's copy of the deadline (grpc-timeout) started when the request reached it, a little after the
+        // client's: release the model only once the worker has given up on the call too.
+        await Task.WhenAny(a.NextTraceCallDoneAsync(), b.NextTraceCallDoneAsync());
+        model.Release();
+        await Task.WhenAll(busy).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
+        Assert.DoesNotContain(model.Received, r => r.Body.GetProperty("text").GetString()!.Contains("too late", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_pool_without_a_reachable_worker_is_unavailable()
+    {
+        await using var a = await WorkerHost.StartAsync(Fast);
+        var address = a.GrpcAddress.ToString();
+        await a.StopAsync();
+        await using var pool = new TracePool(new TracePoolOptions { Workers = [address], RetryDelay = TimeSpan.FromMilliseconds(5) });
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => pool.TraceAsync(TestInputs.Request(), DateTime.UtcNow.AddSeconds(30)));
+
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+    }
+
+    /// <summary>
+    /// Keeps 16 callers busy on the pool: 50 calls complete, then <paramref name="kill"/> runs, then the load goes on
+    /// until 100 calls that started after the kill have completed. Failures are collected, not thrown.
+    /// </summary>
+    private static async Task<Load> RunLoadAsync(TracePool pool, Func<Task> kill)
+    {
+        var load = new Load();
+        var killed = 0;
+        var afterKill = 0;
+        var warm = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        async Task CallerAsync()
+        {
+            while (!done.Task.IsCompleted)
+            {
+                var startedAfterKill = Volatile.Read(ref killed) == 1;
+                try
+                {
+                    var response = await pool.TraceAsync(TestInputs.Request(), DateTime.UtcNow.AddSeconds(30));
+                    (startedAfterKill ? load.After : load.Before).Add(response);
+                }
+                catch (RpcException ex)
+                {
+                    load.Failures.Add(ex.Status);
+                    done.TrySetResult();
+                }
+                if (load.Before.Count >= 50)
+                {
+                    warm.TrySetResult();
+                }
+                if (startedAfterKill && Interlocked.Increment(ref afterKill) >= 100)
+                {
+                    done.TrySetResult();
+                }
+            }
+        }
+
+        var callers = Enumerable.Range(0, 16).Select(_ => Task.Run(CallerAsync)).ToList();
+        await Task.WhenAny(warm.Task, done.Task).WaitAsync(TimeSpan.FromSeconds(60));
+        await kill();
+        Volatile.Write(ref killed, 1);
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(60));
+        return load;
+    }
+
+    private static TracePool Pool(params WorkerHost[] workers) => new(new TracePoolOptions
+    {
+        Workers = [.. workers.Select(w => w.GrpcAddress.ToString())],
+        RetryDelay = TimeSpan.FromMilliseconds(5),
+    });
+
+    private sealed class Load
+    {
+        public System.Collections.Concurrent.ConcurrentBag<TraceResponse> Before { get; } = [];
+
+        public System.Collections.Concurrent.ConcurrentBag<TraceResponse> After { get; } = [];
+
+        public System.Collections.Concurrent.ConcurrentBag<Status> Failures { get; } = [];
+    }
+}
