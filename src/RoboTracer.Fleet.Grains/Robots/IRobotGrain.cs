@@ -1,0 +1,48 @@
+using RoboTracer.Fleet.Domain.Ids;
+using RoboTracer.Fleet.Domain.Robots;
+using RoboTracer.Fleet.Grains.Runtime;
+
+namespace RoboTracer.Fleet.Grains.Robots;
+
+/// <summary>
+/// One robot (key: the robot id; stream <c>robot-{id}</c>): what it declared, whether it is online, where it is,
+/// which task holds it and what trace it executes. The robot link calls the robot-facing methods, task grains the others.
+/// </summary>
+public interface IRobotGrain : IGrainWithStringKey
+{
+    /// <summary>The robot connected and declared itself; it is online from now on.</summary>
+    /// <exception cref="ArgumentException">The registration is invalid; nothing changes.</exception>
+    Task<RobotStatus> RegisterAsync(RobotRegistration registration);
+
+    /// <summary>A heartbeat: the robot is alive; battery and pose are recorded when they changed noticeably.</summary>
+    /// <exception cref="UnknownRobotException">The robot never registered.</exception>
+    Task<RobotStatus> HeartbeatAsync(RobotHeartbeat heartbeat);
+
+    /// <summary>The robot's link closed: it is offline now, without waiting for the heartbeat timeout.</summary>
+    Task<RobotStatus> DisconnectAsync(string reason);
+
+    /// <summary>The robot as it is now (an unregistered id answers with <see cref="RobotStatus.IsRegistered"/> false).</summary>
+    Task<RobotStatus> GetStatusAsync();
+
+    /// <summary>Claims the robot for <paramref name="task"/>: true when it was free (or already held by that task) and online.</summary>
+    /// <exception cref="UnknownRobotException">The robot never registered.</exception>
+    Task<bool> TryReserveAsync(TaskId task);
+
+    /// <summary>Lets the robot go, if <paramref name="task"/> holds it.</summary>
+    Task<bool> ReleaseAsync(TaskId task, string reason);
+
+    /// <summary>Records and sends a trace to execute. The trace is checked against the workspace once more, the last gate before the robot.</summary>
+    /// <exception cref="RobotUnavailableException">The robot is offline or held by another task.</exception>
+    /// <exception cref="ArgumentException">The trace has non-finite or out-of-workspace points.</exception>
+    Task ExecuteStepAsync(ExecuteTraceCommand command);
+
+    /// <summary>Records and sends a cancellation (best effort when the robot is offline).</summary>
+    Task CancelStepAsync(CancelStepCommand command);
+
+    /// <summary>
+    /// The robot reports on a trace. Reports about the current trace are recorded and passed to the task; reports
+    /// about a trace that was replaced or cancelled are stale and ignored (false).
+    /// </summary>
+    /// <exception cref="ArgumentException">The report is malformed.</exception>
+    Task<bool> ReportStepUpdateAsync(RobotStepUpdate update);
+}

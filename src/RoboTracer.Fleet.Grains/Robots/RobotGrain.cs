@@ -1,0 +1,294 @@
+using Microsoft.Extensions.Logging;
+using RoboTracer.Fleet.Domain.Events;
+using RoboTracer.Fleet.Domain.Ids;
+using RoboTracer.Fleet.Domain.Robots;
+using RoboTracer.Fleet.Domain.Traces;
+using RoboTracer.Fleet.EventStore;
+using RoboTracer.Fleet.EventStore.Serialization;
+using RoboTracer.Fleet.Grains.Runtime;
+
+namespace RoboTracer.Fleet.Grains.Robots;
+
+/// <summary>
+/// One robot. Connection state follows heartbeats: a grain timer (kept alive while the robot is online) marks
+/// it offline when the last heartbeat is older than <see cref="RobotOptions.HeartbeatTimeout"/>. The time of the
+/// last heartbeat is not an event (it changes every second); after a restart an online robot gets a full
+/// timeout from the activation to be heard from again.
+/// </summary>
+/// <remarks>
+/// Calls go one way only: task grains call robots, and a robot tells its task about step updates and
+/// connection changes with one-way calls, so the two never wait on each other.
+/// </remarks>
+public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IRobotCommandChannel channel, RobotOptions options)
+    : JournaledGrain<RobotState, RobotEvent>(store, serializer), IRobotGrain
+{
+    private DateTimeOffset? _lastHeartbeat;
+    private IGrainTimer? _heartbeatCheck;
+
+    /// <inheritdoc />
+    protected override string StreamId => FleetStreams.Robot(Id);
+
+    private RobotId Id => new(GetPrimaryKeyString());
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (State.Connection == RobotConnection.Online)
+        {
+            _lastHeartbeat = TimeProvider.GetUtcNow();
+            StartHeartbeatCheck();
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<RobotStatus> RegisterAsync(RobotRegistration registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        if (registration.Problem() is { } problem)
+        {
+            throw new ArgumentException($"Robot '{Id}' cannot register: {problem}.", nameof(registration));
+        }
+        var now = TimeProvider.GetUtcNow();
+        var first = !State.IsRegistered;
+        if (first || State.Scene != registration.Scene || !SameCapabilities(State.Capabilities!, registration.Capabilities))
+        {
+            RaiseEvent(new RobotRegistered(Id, registration.Capabilities, registration.Scene, now));
+        }
+        var cameOnline = MarkHeard(now);
+        await ConfirmEventsAsync();
+        if (first)
+        {
+            await GrainFactory.GetRobotDirectory().AddAsync(Id);
+        }
+        if (cameOnline)
+        {
+            NotifyTask(RobotConnection.Online);
+        }
+        return Status();
+    }
+
+    /// <inheritdoc />
+    public async Task<RobotStatus> HeartbeatAsync(RobotHeartbeat heartbeat)
+    {
+        ArgumentNullException.ThrowIfNull(heartbeat);
+        ThrowIfUnregistered();
+        if (heartbeat.Battery is { } battery && !(battery >= 0 && battery <= 1))
+        {
+            throw new ArgumentException($"Robot '{Id}' reported battery {battery}; it is a fraction within 0..1.", nameof(heartbeat));
+        }
+        if (heartbeat.Pose is { } pose && !pose.Position.IsFinite)
+        {
+            throw new ArgumentException($"Robot '{Id}' reported a non-finite position.", nameof(heartbeat));
+        }
+        var now = TimeProvider.GetUtcNow();
+        var cameOnline = MarkHeard(now);
+        var batteryMoved = heartbeat.Battery is { } b && (State.Battery is not { } last || Math.Abs(b - last) >= options.TelemetryBatteryDelta);
+        var poseMoved = heartbeat.Pose is { } p && (State.Pose is not { } lastPose || p.Position.DistanceTo(lastPose.Position) >= options.TelemetryPoseDelta);
+        if (batteryMoved || poseMoved)
+        {
+            RaiseEvent(new RobotTelemetryRecorded(heartbeat.Battery, heartbeat.Pose, now));
+        }
+        await ConfirmEventsAsync();
+        if (cameOnline)
+        {
+            NotifyTask(RobotConnection.Online);
+        }
+        return Status();
+    }
+
+    /// <inheritdoc />
+    public async Task<RobotStatus> DisconnectAsync(string reason)
+    {
+        if (State.Connection == RobotConnection.Online)
+        {
+            await GoOfflineAsync(string.IsNullOrWhiteSpace(reason) ? "the robot disconnected" : reason);
+        }
+        return Status();
+    }
+
+    /// <inheritdoc />
+    public Task<RobotStatus> GetStatusAsync() => Task.FromResult(Status());
+
+    /// <inheritdoc />
+    public Task<bool> TryReserveAsync(TaskId task)
+    {
+        ThrowIfUnregistered();
+        if (State.ReservedBy == task)
+        {
+            return Task.FromResult(true);
+        }
+        if (State.ReservedBy is not null || State.Connection != RobotConnection.Online)
+        {
+            return Task.FromResult(false);
+        }
+        RaiseEvent(new RobotReserved(task, TimeProvider.GetUtcNow()));
+        return Task.FromResult(true);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> ReleaseAsync(TaskId task, string reason)
+    {
+        if (State.ReservedBy != task)
+        {
+            return Task.FromResult(false);
+        }
+        RaiseEvent(new RobotReleased(task, reason, TimeProvider.GetUtcNow()));
+        return Task.FromResult(true);
+    }
+
+    /// <inheritdoc />
+    public async Task ExecuteStepAsync(ExecuteTraceCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ThrowIfUnregistered();
+        if (State.ReservedBy != command.Task)
+        {
+            throw new RobotUnavailableException(Id, State.ReservedBy is { } other ? $"it is held by task '{other}', not '{command.Task}'" : $"task '{command.Task}' has not reserved it");
+        }
+        if (State.Connection != RobotConnection.Online)
+        {
+            throw new RobotUnavailableException(Id, "it is offline");
+        }
+        if (TraceValidator.Problem(command.Points, State.Capabilities!.Workspace, null, options.WorkspaceTolerance) is { } problem)
+        {
+            throw new ArgumentException($"Trace '{command.Trace}' was not sent to robot '{Id}': {problem}.", nameof(command));
+        }
+        RaiseEvent(new RobotStepDispatched(command.Task, command.StepIndex, command.Trace, TimeProvider.GetUtcNow()));
+        // Write ahead: the history holds every trace a robot may have received.
+        await ConfirmEventsAsync();
+        await channel.ExecuteTraceAsync(command, ActivationLifetime);
+    }
+
+    /// <inheritdoc />
+    public async Task CancelStepAsync(CancelStepCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (State.CurrentStep?.Trace == command.Trace)
+        {
+            RaiseEvent(new RobotStepCancelRequested(command.Task, command.StepIndex, command.Trace, command.Reason, TimeProvider.GetUtcNow()));
+            await ConfirmEventsAsync();
+        }
+        if (State.Connection != RobotConnection.Online)
+        {
+            return;
+        }
+        try
+        {
+            await channel.CancelStepAsync(command, ActivationLifetime);
+        }
+        catch (Exception e)
+        {
+            // The task has moved on either way; a robot that missed the cancel reports on a stale trace, which is ignored.
+            Logger.LogWarning(e, "Cancel of trace {Trace} did not reach robot {Robot}", command.Trace, Id);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ReportStepUpdateAsync(RobotStepUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (update.Problem() is { } problem)
+        {
+            throw new ArgumentException($"Robot '{Id}' sent a malformed step update: {problem}.", nameof(update));
+        }
+        ThrowIfUnregistered();
+        var now = TimeProvider.GetUtcNow();
+        var cameOnline = MarkHeard(now);
+        var current = State.CurrentStep is { } step && step.Trace == update.Trace && step.Task == update.Task && step.StepIndex == update.StepIndex;
+        if (current)
+        {
+            RaiseEvent(new RobotStepReported(update, now));
+        }
+        await ConfirmEventsAsync();
+        if (cameOnline)
+        {
+            NotifyTask(RobotConnection.Online);
+        }
+        if (!current)
+        {
+            Logger.LogDebug("Robot {Robot} reported on trace {Trace}, which is not its current one: ignored", Id, update.Trace);
+            return false;
+        }
+        _ = GrainFactory.GetGrain<Tasks.ITaskGrain>(update.Task.Value).OnStepUpdateAsync(update);
+        return true;
+    }
+
+    /// <inheritdoc />
+    protected override void TransitionState(RobotState state, RobotEvent @event) => state.Apply(@event);
+
+    /// <summary>Notes that the robot was heard from; true when that brought it online.</summary>
+    private bool MarkHeard(DateTimeOffset now)
+    {
+        _lastHeartbeat = now;
+        if (State.Connection == RobotConnection.Online)
+        {
+            return false;
+        }
+        RaiseEvent(new RobotWentOnline(now));
+        StartHeartbeatCheck();
+        return true;
+    }
+
+    private async Task GoOfflineAsync(string reason)
+    {
+        RaiseEvent(new RobotWentOffline(reason, TimeProvider.GetUtcNow()));
+        await ConfirmEventsAsync();
+        _heartbeatCheck?.Dispose();
+        _heartbeatCheck = null;
+        NotifyTask(RobotConnection.Offline);
+    }
+
+    private void StartHeartbeatCheck()
+    {
+        // Kept alive: an online robot's grain must stay to notice the silence.
+        _heartbeatCheck ??= RegisterGrainTimer(
+            CheckHeartbeatAsync,
+            new GrainTimerCreationOptions { DueTime = options.HeartbeatCheckInterval, Period = options.HeartbeatCheckInterval, KeepAlive = true });
+    }
+
+    private async Task CheckHeartbeatAsync(CancellationToken cancellationToken)
+    {
+        var silence = TimeProvider.GetUtcNow() - (_lastHeartbeat ?? DateTimeOffset.MinValue);
+        if (State.Connection == RobotConnection.Online && silence > options.HeartbeatTimeout)
+        {
+            await GoOfflineAsync($"no heartbeat for {silence.TotalSeconds:0.#} s (timeout {options.HeartbeatTimeout.TotalSeconds:0.#} s)");
+        }
+    }
+
+    private void NotifyTask(RobotConnection connection)
+    {
+        if (State.ReservedBy is { } task)
+        {
+            _ = GrainFactory.GetGrain<Tasks.ITaskGrain>(task.Value).OnRobotConnectionChangedAsync(Id, connection);
+        }
+    }
+
+    private void ThrowIfUnregistered()
+    {
+        if (!State.IsRegistered)
+        {
+            throw new UnknownRobotException(Id);
+        }
+    }
+
+    private RobotStatus Status() => new(
+        Id,
+        State.IsRegistered,
+        State.Capabilities,
+        State.Scene,
+        State.Connection,
+        _lastHeartbeat,
+        State.Battery,
+        State.Pose,
+        State.ReservedBy,
+        State.CurrentStep,
+        Version + UnconfirmedEvents.Count);
+
+    private static bool SameCapabilities(RobotCapabilities a, RobotCapabilities b) =>
+        a.Kind == b.Kind
+        && a.Workspace == b.Workspace
+        && a.MaxReachMetres.Equals(b.MaxReachMetres)
+        && a.MaxPayloadKg.Equals(b.MaxPayloadKg)
+        && a.Actions.SetEquals(b.Actions);
+}

@@ -1,0 +1,11 @@
+using RoboTracer.Fleet.Domain.Ids;
+
+namespace RoboTracer.Fleet.Grains.Robots;
+
+/// <summary>No robot ever registered under the id.</summary>
+public sealed class UnknownRobotException(RobotId robot)
+    : Exception($"Robot '{robot}' is not registered: no robot with that id has connected to the fleet.")
+{
+    /// <summary>The id asked for.</summary>
+    public RobotId Robot { get; } = robot;
+}

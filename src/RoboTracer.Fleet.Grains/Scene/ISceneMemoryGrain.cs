@@ -1,0 +1,37 @@
+using RoboTracer.Fleet.Domain.Ids;
+using RoboTracer.Fleet.Domain.Scene;
+using RoboTracer.Fleet.Grains.Runtime;
+
+namespace RoboTracer.Fleet.Grains.Scene;
+
+/// <summary>
+/// What the fleet knows about one scene (key: the scene id; stream <c>scene-{id}</c>): its objects, its latest
+/// frame, and the traces tasks asked it to watch.
+/// </summary>
+public interface ISceneMemoryGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Merges an observation and checks every armed watch against it. Each watch fires at most once: its task is
+    /// told with a one-way call, and the notices sent are returned.
+    /// </summary>
+    /// <exception cref="ArgumentException">The observation is malformed (non-finite box, confidence outside 0..1, ...); nothing changes.</exception>
+    Task<IReadOnlyList<SceneChangeNotice>> ObserveAsync(SceneObservation observation);
+
+    /// <summary>The known objects; <see cref="SceneSnapshot.At"/> is when the last observation was merged.</summary>
+    Task<SceneSnapshot> GetSnapshotAsync();
+
+    /// <summary>The latest RGB/depth/intrinsics, or null before the first frame.</summary>
+    Task<SceneFrame?> GetLatestFrameAsync();
+
+    /// <summary>
+    /// Starts watching a trace. Changes count against <paramref name="baseline"/>: where objects were in the scene
+    /// the tracer saw (null: where they are now), so a move between tracing and watching is not missed. Watching
+    /// a trace again is a no-op that returns the change the watch fired on, if it did: a task that lost a
+    /// notification (restart) learns it here.
+    /// </summary>
+    /// <exception cref="ArgumentException">The watch is malformed.</exception>
+    Task<SceneChange?> WatchTraceAsync(TraceWatch watch, IReadOnlyList<ObjectPosition>? baseline);
+
+    /// <summary>Stops watching a trace.</summary>
+    Task UnwatchTraceAsync(TraceId trace);
+}

@@ -1,0 +1,94 @@
+using RoboTracer.Fleet.Domain.Events;
+using RoboTracer.Fleet.Domain.Ids;
+using RoboTracer.Fleet.Domain.Scene;
+using RoboTracer.Fleet.EventStore;
+using RoboTracer.Fleet.EventStore.Serialization;
+using RoboTracer.Fleet.Grains.Runtime;
+
+namespace RoboTracer.Fleet.Grains.Scene;
+
+/// <summary>
+/// Scene memory. Every observation is an event (with its frame's blob references, so a task's history can be
+/// replayed with the images the robot saw); watches are events too, so they survive deactivation and restarts.
+/// A watch compares against where objects were when it started (<see cref="SceneChangeDetector"/>), fires once,
+/// and its task replaces the trace and watches the new one: one notification per change.
+/// </summary>
+public sealed class SceneMemoryGrain(IEventStore store, EventSerializer serializer, SceneMemoryOptions options)
+    : JournaledGrain<SceneMemoryState, SceneEvent>(store, serializer), ISceneMemoryGrain
+{
+    /// <inheritdoc />
+    protected override string StreamId => FleetStreams.Scene(Id);
+
+    private SceneId Id => new(GetPrimaryKeyString());
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SceneChangeNotice>> ObserveAsync(SceneObservation observation)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        if (observation.Problem() is { } problem)
+        {
+            throw new ArgumentException($"Observation of scene '{Id}' rejected: {problem}.", nameof(observation));
+        }
+        var now = TimeProvider.GetUtcNow();
+        RaiseEvent(new SceneObservationMerged(observation.Objects, observation.RemovedObjectIds ?? [], observation.Frame, now));
+        var notices = new List<SceneChangeNotice>();
+        foreach (var watch in State.Watches.Values.Where(w => w.Triggered is null).OrderBy(w => w.StartedAt).ToList())
+        {
+            if (SceneChangeDetector.Detect(watch.Watch, watch.Baseline, observation.Objects, options.MinConfidence) is { } change)
+            {
+                RaiseEvent(new TraceWatchTriggered(watch.Watch.Trace, change, now));
+                notices.Add(new SceneChangeNotice(Id, watch.Watch.Task, watch.Watch.Trace, change, now));
+            }
+        }
+        // Durable before anyone hears: a notice is never sent for a change the history does not hold.
+        await ConfirmEventsAsync();
+        foreach (var notice in notices)
+        {
+            _ = GrainFactory.GetTask(notice.Task).OnSceneChangedAsync(notice);
+        }
+        return notices;
+    }
+
+    /// <inheritdoc />
+    public Task<SceneSnapshot> GetSnapshotAsync() => Task.FromResult(new SceneSnapshot(
+        Id.Value,
+        State.Objects.Values.OrderBy(o => o.Id, StringComparer.Ordinal).ToList(),
+        State.UpdatedAt ?? DateTimeOffset.MinValue));
+
+    /// <inheritdoc />
+    public Task<SceneFrame?> GetLatestFrameAsync() => Task.FromResult(State.LatestFrame);
+
+    /// <inheritdoc />
+    public Task<SceneChange?> WatchTraceAsync(TraceWatch watch, IReadOnlyList<ObjectPosition>? baseline)
+    {
+        ArgumentNullException.ThrowIfNull(watch);
+        if (watch.Problem() is { } problem)
+        {
+            throw new ArgumentException($"Watch on scene '{Id}' rejected: {problem}.", nameof(watch));
+        }
+        if (State.Watches.TryGetValue(watch.Trace, out var existing))
+        {
+            return Task.FromResult(existing.Triggered);
+        }
+        if (baseline is not null && baseline.Any(p => p is null || !p.Center.IsFinite))
+        {
+            throw new ArgumentException($"Watch on scene '{Id}' rejected: the baseline has a missing or non-finite position.", nameof(baseline));
+        }
+        baseline ??= State.Objects.Values.Select(o => new ObjectPosition(o.Id, o.Box.Center)).ToList();
+        RaiseEvent(new TraceWatchStarted(watch, baseline, TimeProvider.GetUtcNow()));
+        return Task.FromResult<SceneChange?>(null);
+    }
+
+    /// <inheritdoc />
+    public Task UnwatchTraceAsync(TraceId trace)
+    {
+        if (State.Watches.ContainsKey(trace))
+        {
+            RaiseEvent(new TraceWatchEnded(trace, TimeProvider.GetUtcNow()));
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    protected override void TransitionState(SceneMemoryState state, SceneEvent @event) => state.Apply(@event);
+}

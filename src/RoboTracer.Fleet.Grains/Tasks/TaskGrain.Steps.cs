@@ -1,0 +1,235 @@
+using Microsoft.Extensions.Logging;
+using RoboTracer.Fleet.Domain.Events;
+using RoboTracer.Fleet.Domain.Ids;
+using RoboTracer.Fleet.Domain.Robots;
+using RoboTracer.Fleet.Domain.Scene;
+using RoboTracer.Fleet.Domain.Tasks;
+using RoboTracer.Fleet.Domain.Traces;
+using RoboTracer.Fleet.Grains.Robots;
+using RoboTracer.Fleet.Grains.Tracing;
+
+namespace RoboTracer.Fleet.Grains.Tasks;
+
+/// <summary>One step: trace it, send it, follow the robot, count failed attempts.</summary>
+public sealed partial class TaskGrain
+{
+    // Trace requests this activation started; an answer to any other request is stale.
+    private readonly Dictionary<TraceId, TraceCall> _traceCalls = [];
+    private string? _nextTraceReason;
+
+    /// <inheritdoc />
+    public async Task OnTraceCompletedAsync(TraceOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        _traceCalls.Remove(outcome.Trace, out var call);
+        call?.Cancellation.Dispose();
+        await ResumeIfFreshAsync();
+        var step = State.CurrentStep;
+        if (call is null || State.IsTerminal || State.IsPaused || step is null || step.Index != outcome.StepIndex
+            || step.Phase != StepPhase.AwaitingTrace || step.Trace != outcome.Trace)
+        {
+            Logger.LogDebug("Task {Task} ignores the answer to trace request {Trace}: no longer wanted", Id, outcome.Trace);
+            return;
+        }
+        if (State.RobotDisconnectedAt is not null)
+        {
+            // Not a failed attempt: the step is traced again (fresh scene) once the robot is back or replaced.
+            Logger.LogDebug("Task {Task} drops trace {Trace}: its robot is offline", Id, outcome.Trace);
+            return;
+        }
+        if (outcome.Error is { } error || outcome.Points is null)
+        {
+            await FailAttemptAsync(step, FailureCategory.Trace, $"the inference pool failed: {outcome.Error ?? "no trace"}");
+            await DriveAsync();
+            return;
+        }
+        var problem = TraceValidator.Problem(outcome.Points, State.RobotCapabilities?.Workspace, call.Query.Frame?.Intrinsics, options.WorkspaceTolerance);
+        if (problem is not null)
+        {
+            Logger.LogWarning("Task {Task} rejected trace {Trace}: {Problem}", Id, outcome.Trace, problem);
+            await FailAttemptAsync(step, FailureCategory.Trace, $"trace {outcome.Trace} was rejected before it reached the robot: {problem}");
+            await DriveAsync();
+            return;
+        }
+        var robot = State.Robot!.Value;
+        var objectId = call.Query.Object?.Id;
+        RaiseEvent(new TraceAssigned(step.Index, outcome.Trace, outcome.Points, robot, objectId, call.Query.Destination?.Id, Now));
+        await ConfirmEventsAsync();
+        try
+        {
+            await GrainFactory.GetRobot(robot).ExecuteStepAsync(
+                new ExecuteTraceCommand(robot, Id, step.Index, outcome.Trace, step.Planned.TraceInstruction, outcome.Points, objectId));
+        }
+        catch (Exception e)
+        {
+            await FailAttemptAsync(step, FailureCategory.Robot, $"robot '{robot}' did not take trace {outcome.Trace}: {e.Message}");
+            await DriveAsync();
+            return;
+        }
+        await WatchAsync(step, outcome.Trace, call.Query.SceneHints);
+        await DriveAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task OnStepUpdateAsync(RobotStepUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        await ResumeIfFreshAsync();
+        var step = State.CurrentStep;
+        if (!State.Exists || State.IsTerminal || step is null || step.Index != update.StepIndex
+            || step.Phase != StepPhase.Executing || step.Trace != update.Trace)
+        {
+            Logger.LogDebug("Task {Task} ignores a report on trace {Trace}: not the current one", Id, update.Trace);
+            return;
+        }
+        switch (update.State)
+        {
+            case RobotStepState.Accepted:
+            case RobotStepState.Executing:
+                // Progress is recorded in tenths: enough to follow a step without an event per robot message.
+                if (step.RobotState != update.State || update.Progress - step.Progress >= 0.1)
+                {
+                    RaiseEvent(new StepExecutionReported(step.Index, update.Trace, update.State, update.Progress, Now));
+                    await ConfirmEventsAsync();
+                }
+                return;
+            case RobotStepState.Succeeded:
+                await UnwatchAsync(update.Trace);
+                RaiseEvent(new StepVerificationStarted(step.Index, update.Trace, Now));
+                await ConfirmEventsAsync();
+                await DriveAsync();
+                return;
+            default:
+                await UnwatchAsync(update.Trace);
+                var robot = step.Robot ?? State.Robot!.Value;
+                var what = update.State == RobotStepState.Failed
+                    ? $"failed the step ({(update.Failure ?? RobotFailureKind.Unspecified).ToString().ToLowerInvariant()})"
+                    : "cancelled the step on its own";
+                var reason = $"robot '{robot}' {what}{(string.IsNullOrWhiteSpace(update.Detail) ? "" : ": " + update.Detail)}";
+                await FailAttemptAsync(step, FailureCategory.Robot, reason, update.Failure ?? RobotFailureKind.Unspecified);
+                // The remaining steps go to another capable robot if there is one (this one only as a last resort).
+                await UnassignRobotAsync(reason, avoid: true);
+                await DriveAsync();
+                return;
+        }
+    }
+
+    private async Task RequestTraceAsync(TaskStepState step, string? reason)
+    {
+        reason ??= _nextTraceReason ?? (step.Attempts == 0 && step.Replacements == 0 ? "first attempt" : "step started again");
+        _nextTraceReason = null;
+        var trace = TraceId.New();
+        RaiseEvent(new TraceRequested(step.Index, trace, reason, Now));
+        await ConfirmEventsAsync();
+        StartTraceCall(await BuildQueryAsync(step, trace));
+    }
+
+    private async Task<TraceQuery> BuildQueryAsync(TaskStepState step, TraceId trace)
+    {
+        SceneFrame? frame = null;
+        IReadOnlyList<SceneObjectState> hints = [];
+        SceneObjectState? target = null;
+        SceneObjectState? destination = null;
+        if (State.Scene is { } scene)
+        {
+            var memory = GrainFactory.GetScene(scene);
+            var snapshot = await memory.GetSnapshotAsync();
+            frame = await memory.GetLatestFrameAsync();
+            hints = snapshot.Objects;
+            target = snapshot.Find(step.Planned.Object);
+            destination = step.Planned.Destination is { } d ? snapshot.Find(d) : null;
+        }
+        return new TraceQuery(trace, Id, step.Index, step.Planned.TraceInstruction, State.Robot!.Value, frame, hints, target, destination, State.RobotCapabilities?.Workspace);
+    }
+
+    private void StartTraceCall(TraceQuery query)
+    {
+        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(ActivationLifetime);
+        var token = cancellation.Token;
+        _traceCalls[query.Trace] = new TraceCall(query, cancellation);
+        var self = AsReference<ITaskGrain>();
+        var pool = tracer;
+        // Outside the grain: a slow pool must not hold the turn (cancel and pause stay responsive). The answer
+        // comes back as a message, checked against the step and trace id it was asked for.
+        _ = Task.Run(async () =>
+        {
+            TraceOutcome outcome;
+            try
+            {
+                outcome = new TraceOutcome(query.StepIndex, query.Trace, await pool.TraceAsync(query, token), null);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                outcome = new TraceOutcome(query.StepIndex, query.Trace, null, e.Message);
+            }
+            await self.OnTraceCompletedAsync(outcome);
+        }, CancellationToken.None);
+    }
+
+    private void CancelTraceCall(TraceId trace)
+    {
+        if (_traceCalls.Remove(trace, out var call))
+        {
+            call.Cancellation.Cancel();
+            call.Cancellation.Dispose();
+        }
+    }
+
+    private void CancelAllTraceCalls()
+    {
+        foreach (var trace in _traceCalls.Keys.ToList())
+        {
+            CancelTraceCall(trace);
+        }
+    }
+
+    /// <summary>Stops whatever the current step has in flight (tracer call, robot execution, watch), without an event.</summary>
+    private async Task StopCurrentStepAsync(string reason)
+    {
+        if (State.CurrentStep is not { Trace: { } trace } step)
+        {
+            return;
+        }
+        CancelTraceCall(trace);
+        if (step.Phase == StepPhase.Executing)
+        {
+            await CancelOnRobotAsync(step.Index, trace, reason);
+            await UnwatchAsync(trace);
+        }
+    }
+
+    /// <summary>Counts a failed attempt; the step starts over, or the task fails once the step used up its attempts.</summary>
+    private async Task FailAttemptAsync(TaskStepState step, FailureCategory category, string reason, RobotFailureKind? robotFailure = null)
+    {
+        RaiseEvent(new StepAttemptFailed(step.Index, category, reason, robotFailure, Now));
+        if (step.Attempts >= options.MaxAttemptsPerStep)
+        {
+            await FailTaskAsync(category, $"step {step.Index + 1} ('{step.Planned.TraceInstruction}') failed {step.Attempts} times; last: {reason}");
+            return;
+        }
+        await ConfirmEventsAsync();
+        _nextTraceReason = $"retry {step.Attempts} after: {reason}";
+    }
+
+    private async Task CancelOnRobotAsync(int stepIndex, TraceId trace, string reason)
+    {
+        if (State.Robot is not { } robot)
+        {
+            return;
+        }
+        try
+        {
+            await GrainFactory.GetRobot(robot).CancelStepAsync(new CancelStepCommand(robot, Id, stepIndex, trace, reason));
+        }
+        catch (Exception e)
+        {
+            Logger.LogWarning(e, "Task {Task} could not cancel trace {Trace} on robot {Robot}", Id, trace, robot);
+        }
+    }
+
+    private sealed record TraceCall(TraceQuery Query, CancellationTokenSource Cancellation);
+}

@@ -1,0 +1,162 @@
+using RoboTracer.Fleet.Domain.Events;
+using RoboTracer.Fleet.Domain.Ids;
+using RoboTracer.Fleet.Domain.Robots;
+using RoboTracer.Fleet.Domain.Tasks;
+using RoboTracer.Fleet.Grains.Runtime;
+
+namespace RoboTracer.Fleet.Grains.Tasks;
+
+/// <summary>Time: step deadlines, a robot that went away, resuming after a restart.</summary>
+public sealed partial class TaskGrain
+{
+    private IGrainTimer? _watchdog;
+
+    // True until this activation has taken over the task: a fresh activation did not start what the events say
+    // is in flight, so it must re-issue it.
+    private bool _fresh = true;
+
+    /// <inheritdoc />
+    public async Task OnRobotConnectionChangedAsync(RobotId robot, RobotConnection connection)
+    {
+        await ResumeIfFreshAsync();
+        if (!State.Exists || State.IsTerminal || State.Robot != robot)
+        {
+            return;
+        }
+        if (connection == RobotConnection.Offline && State.RobotDisconnectedAt is null)
+        {
+            RaiseEvent(new AssignedRobotDisconnected(robot, Now));
+            await ConfirmEventsAsync();
+        }
+        else if (connection == RobotConnection.Online && State.RobotDisconnectedAt is not null)
+        {
+            await RobotReconnectedAsync(robot);
+            await DriveAsync();
+        }
+    }
+
+    private async Task ResumeIfFreshAsync()
+    {
+        if (!_fresh)
+        {
+            return;
+        }
+        _fresh = false;
+        if (!State.Exists || State.IsTerminal)
+        {
+            return;
+        }
+        StartWatchdog();
+        if (State.CurrentStep is { Phase: StepPhase.Executing, Trace: { } trace } step)
+        {
+            // Whether the robot still follows that trace is unknown (the node that sent it is gone): stop it, trace again.
+            await CancelOnRobotAsync(step.Index, trace, "the orchestrator restarted");
+            await UnwatchAsync(trace);
+            RaiseEvent(new StepInterrupted(step.Index, "resumed after a restart: the step is traced and issued again", Now));
+            await ConfirmEventsAsync();
+            _nextTraceReason = "resumed after a restart";
+        }
+    }
+
+    private void StartWatchdog() => _watchdog ??= RegisterGrainTimer(
+        OnWatchdogAsync,
+        // Kept alive: an unfinished task must stay active to notice deadlines even when nothing calls it.
+        new GrainTimerCreationOptions { DueTime = options.WatchdogInterval, Period = options.WatchdogInterval, KeepAlive = true });
+
+    private void StopWatchdog()
+    {
+        _watchdog?.Dispose();
+        _watchdog = null;
+    }
+
+    private async Task OnWatchdogAsync(CancellationToken cancellationToken)
+    {
+        await ResumeIfFreshAsync();
+        if (!State.Exists || State.IsTerminal)
+        {
+            StopWatchdog();
+            return;
+        }
+        if (State.IsPaused)
+        {
+            return;
+        }
+        var now = Now;
+        if (State.Phase == TaskPhase.WaitingForRobot && now - State.PhaseSince >= options.AssignmentTimeout)
+        {
+            await FailTaskAsync(FailureCategory.Robot, $"no capable, online, idle robot was available for {Describe(options.AssignmentTimeout)}");
+            return;
+        }
+        if (State.Phase == TaskPhase.Assigned)
+        {
+            await CheckRobotAsync(now);
+        }
+        if (State.Phase == TaskPhase.Assigned && !State.IsTerminal && State.RobotDisconnectedAt is null && State.CurrentStep is { } step)
+        {
+            await CheckStepDeadlineAsync(step, now);
+        }
+        await DriveAsync();
+    }
+
+    /// <summary>Notices a robot that went away (the notification may have been lost) and re-assigns after the grace period.</summary>
+    private async Task CheckRobotAsync(DateTimeOffset now)
+    {
+        var robot = State.Robot!.Value;
+        var status = await GrainFactory.GetRobot(robot).GetStatusAsync();
+        if (State.RobotDisconnectedAt is not { } since)
+        {
+            if (status.Connection == RobotConnection.Offline)
+            {
+                RaiseEvent(new AssignedRobotDisconnected(robot, now));
+                await ConfirmEventsAsync();
+            }
+            return;
+        }
+        if (status.Connection == RobotConnection.Online)
+        {
+            await RobotReconnectedAsync(robot);
+            return;
+        }
+        if (now - since < options.ReassignAfterDisconnect)
+        {
+            return;
+        }
+        var reason = $"robot '{robot}' was offline for {Describe(now - since)}";
+        if (State.CurrentStep is { Phase: StepPhase.AwaitingTrace or StepPhase.Executing } step)
+        {
+            await StopCurrentStepAsync(reason);
+            RaiseEvent(new StepInterrupted(step.Index, reason, now));
+        }
+        await UnassignRobotAsync(reason, avoid: true);
+    }
+
+    private async Task RobotReconnectedAsync(RobotId robot)
+    {
+        RaiseEvent(new AssignedRobotReconnected(robot, Now));
+        if (State.CurrentStep is { Phase: StepPhase.Executing, Trace: { } trace } step)
+        {
+            // Whether it kept the trace through the outage is unknown: stop it and issue the step again.
+            await CancelOnRobotAsync(step.Index, trace, "the robot reconnected");
+            await UnwatchAsync(trace);
+            RaiseEvent(new StepInterrupted(step.Index, $"robot '{robot}' reconnected; the step is issued again", Now));
+            _nextTraceReason = "robot reconnected";
+        }
+        await ConfirmEventsAsync();
+    }
+
+    private async Task CheckStepDeadlineAsync(TaskStepState step, DateTimeOffset now)
+    {
+        var waited = now - step.PhaseSince;
+        if (step is { Phase: StepPhase.AwaitingTrace, Trace: { } requested } && waited >= options.TraceTimeout)
+        {
+            CancelTraceCall(requested);
+            await FailAttemptAsync(step, FailureCategory.Timeout, $"the inference pool gave no trace within {Describe(options.TraceTimeout)}");
+        }
+        else if (step is { Phase: StepPhase.Executing, Trace: { } executing } && waited >= options.StepTimeout)
+        {
+            await CancelOnRobotAsync(step.Index, executing, "step timed out");
+            await UnwatchAsync(executing);
+            await FailAttemptAsync(step, FailureCategory.Timeout, $"robot '{State.Robot}' did not finish the step within {Describe(options.StepTimeout)}");
+        }
+    }
+}

@@ -1,0 +1,10 @@
+using RoboTracer.Fleet.Domain.Ids;
+
+namespace RoboTracer.Fleet.Grains.Tasks;
+
+/// <summary>No task was submitted under the id.</summary>
+public sealed class UnknownTaskException(TaskId task) : Exception($"Task '{task}' does not exist.")
+{
+    /// <summary>The id asked for.</summary>
+    public TaskId Task { get; } = task;
+}

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using RoboTracer.Fleet.Domain.Ids;
+using RoboTracer.Fleet.Domain.Robots;
+using RoboTracer.Fleet.Grains.Robots;
+using RoboTracer.Fleet.Grains.Runtime;
+
+namespace RoboTracer.Fleet.Grains.Tests.Support;
+
+/// <summary>
+/// Robots on the far side of the command channel. A robot in auto mode reports accepted, executing and
+/// succeeded for every trace it gets, from outside the grain (a real robot answers over the network later,
+/// never inside the grain's call); a held robot only records what it gets.
+/// </summary>
+public sealed class FakeRobots : IRobotCommandChannel
+{
+    private readonly ConcurrentQueue<object> _commands = new();
+    private readonly ConcurrentDictionary<RobotId, Func<ExecuteTraceCommand, bool>> _hold = new();
+    private readonly Lock _gate = new();
+    private readonly List<(Func<object, bool> Match, TaskCompletionSource<object> Done)> _waiters = [];
+
+    public IGrainFactory Grains { get; set; } = null!;
+
+    public IReadOnlyList<ExecuteTraceCommand> Executed => [.. _commands.OfType<ExecuteTraceCommand>()];
+
+    public IReadOnlyList<CancelStepCommand> Cancelled => [.. _commands.OfType<CancelStepCommand>()];
+
+    /// <summary>The robot only records the traces <paramref name="when"/> selects (default: all) and reports nothing on them.</summary>
+    public void Hold(RobotId robot, Func<ExecuteTraceCommand, bool>? when = null) => _hold[robot] = when ?? (_ => true);
+
+    public void Auto(RobotId robot) => _hold.TryRemove(robot, out _);
+
+    public Task ExecuteTraceAsync(ExecuteTraceCommand command, CancellationToken cancellationToken)
+    {
+        Record(command);
+        if (!(_hold.TryGetValue(command.Robot, out var hold) && hold(command)))
+        {
+            _ = Task.Run(() => CompleteAsync(command));
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task CancelStepAsync(CancelStepCommand command, CancellationToken cancellationToken)
+    {
+        Record(command);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Reports the trace accepted, half done, then succeeded.</summary>
+    public async Task CompleteAsync(ExecuteTraceCommand command)
+    {
+        var robot = Grains.GetGrain<IRobotGrain>(command.Robot.Value);
+        await robot.ReportStepUpdateAsync(new RobotStepUpdate(command.Task, command.StepIndex, command.Trace, RobotStepState.Accepted, 0));
+        await robot.ReportStepUpdateAsync(new RobotStepUpdate(command.Task, command.StepIndex, command.Trace, RobotStepState.Executing, 0.5));
+        await robot.ReportStepUpdateAsync(new RobotStepUpdate(command.Task, command.StepIndex, command.Trace, RobotStepState.Succeeded, 1));
+    }
+
+    /// <summary>The first execute command (already received or still to come) that matches.</summary>
+    public async Task<ExecuteTraceCommand> WaitForExecuteAsync(Func<ExecuteTraceCommand, bool> match) =>
+        (ExecuteTraceCommand)await WaitForAsync(c => c is ExecuteTraceCommand e && match(e));
+
+    public async Task<CancelStepCommand> WaitForCancelAsync(Func<CancelStepCommand, bool> match) =>
+        (CancelStepCommand)await WaitForAsync(c => c is CancelStepCommand e && match(e));
+
+    private Task<object> WaitForAsync(Func<object, bool> match)
+    {
+        lock (_gate)
+        {
+            if (_commands.FirstOrDefault(match) is { } found)
+            {
+                return Task.FromResult(found);
+            }
+            var done = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((match, done));
+            return done.Task.WaitAsync(Wait.Timeout);
+        }
+    }
+
+    private void Record(object command)
+    {
+        lock (_gate)
+        {
+            _commands.Enqueue(command);
+            foreach (var waiter in _waiters.Where(w => w.Match(command)).ToList())
+            {
+                _waiters.Remove(waiter);
+                waiter.Done.TrySetResult(command);
+            }
+        }
+    }
+}

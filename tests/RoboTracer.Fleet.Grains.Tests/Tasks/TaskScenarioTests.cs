@@ -1,0 +1,220 @@
+using RoboTracer.Fleet.Domain.Geometry;
+using RoboTracer.Fleet.Domain.Ids;
+using RoboTracer.Fleet.Domain.Robots;
+using RoboTracer.Fleet.Domain.Scene;
+using RoboTracer.Fleet.Domain.Tasks;
+using RoboTracer.Fleet.Grains.Tests.Support;
+
+namespace RoboTracer.Fleet.Grains.Tests.Tasks;
+
+public sealed class TaskScenarioTests : IAsyncLifetime
+{
+    private const string FiveSteps =
+        "pick up the red cup and place it in the sink then wipe the table then push the box then open the drawer then close the drawer";
+
+    private FleetHarness _fleet = null!;
+
+    public async Task InitializeAsync() => _fleet = await FleetHarness.StartAsync();
+
+    public async Task DisposeAsync() => await _fleet.DisposeAsync();
+
+    [Fact]
+    public async Task A_five_step_instruction_runs_to_completion()
+    {
+        await _fleet.RegisterRobotAsync("r1");
+
+        var (task, submitted) = await _fleet.SubmitAsync(FiveSteps);
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "TaskCompleted");
+
+        var status = await _fleet.Task(task).GetStatusAsync();
+        Assert.Equal(5, submitted.Steps.Count);
+        Assert.Equal(TaskPhase.Completed, status.Phase);
+        Assert.All(status.Steps, s => Assert.Equal(StepPhase.Succeeded, s.Phase));
+        Assert.Equal([0, 1, 2, 3, 4], _fleet.Robots.Executed.Select(c => c.StepIndex));
+        Assert.Equal([0, 1, 2, 3, 4], _fleet.Tracer.All.Select(q => q.StepIndex));
+        Assert.Null((await _fleet.Robot("r1").GetStatusAsync()).ReservedBy);
+        Assert.Empty(await _fleet.Runtime.GetTaskIndex().GetUnfinishedAsync());
+        var history = _fleet.Events.Types(FleetStreams.Task(task));
+        Assert.Equal(["TaskSubmitted", "TaskPlanningStarted", "TaskPlanned", "RobotAssigned", "TraceRequested", "TraceAssigned"], history.Take(6));
+        Assert.Equal("TaskCompleted", history[^1]);
+    }
+
+    [Fact]
+    public async Task A_scene_change_mid_step_requeries_and_replaces_the_trace_exactly_once()
+    {
+        var scene = _fleet.Runtime.GetScene(FleetHarness.Table);
+        await scene.ObserveAsync(new SceneObservation(_fleet.Clock.GetUtcNow(), [Cup(new Point3D(0.1, 0, 0.5)), Plate()]));
+        await _fleet.RegisterRobotAsync("r1");
+        _fleet.Robots.Hold(new RobotId("r1"));
+
+        var (task, _) = await _fleet.SubmitAsync("pick up the red cup and place it on the plate");
+        var first = await _fleet.Robots.WaitForExecuteAsync(_ => true);
+        await _fleet.Events.WaitForAsync(FleetStreams.Scene(FleetHarness.Table), "TraceWatchStarted");
+
+        // Someone moves the cup 0.3 m sideways, off the trace: the trace is wrong now.
+        var moved = Cup(new Point3D(0.1, 0.3, 0.5));
+        var notices = await scene.ObserveAsync(new SceneObservation(_fleet.Clock.GetUtcNow(), [moved, Plate()]));
+        var replacement = await _fleet.Robots.WaitForExecuteAsync(c => c.Trace != first.Trace);
+        await _fleet.Events.WaitForAsync(FleetStreams.Scene(FleetHarness.Table), "TraceWatchStarted", occurrence: 2);
+
+        // The same view again, and again: nothing new to react to.
+        Assert.Empty(await scene.ObserveAsync(new SceneObservation(_fleet.Clock.GetUtcNow(), [moved, Plate()])));
+        Assert.Empty(await scene.ObserveAsync(new SceneObservation(_fleet.Clock.GetUtcNow(), [moved, Plate()])));
+        await _fleet.Robots.CompleteAsync(replacement);
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "TaskCompleted");
+
+        Assert.Equal(SceneChangeKind.ObjectMoved, Assert.Single(notices).Change.Kind);
+        Assert.Equal(0, replacement.StepIndex);
+        Assert.Equal(moved.Box.Center, replacement.Points.Points3D[0]);
+        Assert.Equal(first.Trace, Assert.Single(_fleet.Robots.Cancelled).Trace);
+        Assert.Equal(2, _fleet.Robots.Executed.Count);
+        Assert.Equal(2, _fleet.Tracer.All.Count);
+        Assert.Equal(1, _fleet.Events.Count(FleetStreams.Task(task), "SceneChangeDetected"));
+        var status = await _fleet.Task(task).GetStatusAsync();
+        Assert.Equal(1, status.Steps[0].Replacements);
+        Assert.Equal(0, status.Steps[0].Attempts);
+    }
+
+    [Fact]
+    public async Task A_disconnected_robot_loses_its_remaining_steps_to_another_robot()
+    {
+        await _fleet.RegisterRobotAsync("r1", battery: 0.9);
+        await _fleet.RegisterRobotAsync("r2", battery: 0.5);
+        _fleet.Robots.Hold(new RobotId("r1"));
+
+        var (task, submitted) = await _fleet.SubmitAsync("pick up the red cup and place it on the plate then wipe the table");
+        await _fleet.Robots.WaitForExecuteAsync(c => c.Robot.Value == "r1" && c.StepIndex == 0);
+
+        // r1 falls silent; r2 keeps heartbeating.
+        await _fleet.AdvanceAsync(TimeSpan.FromSeconds(7), "r2");
+        await _fleet.Events.WaitForAsync(FleetStreams.Robot(new RobotId("r1")), "RobotWentOffline");
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "AssignedRobotDisconnected");
+        await _fleet.AdvanceAsync(TimeSpan.FromSeconds(6), "r2");
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "TaskCompleted");
+
+        var status = await _fleet.Task(task).GetStatusAsync();
+        Assert.Equal("r1", submitted.Robot?.Value);
+        Assert.Equal(TaskPhase.Completed, status.Phase);
+        Assert.Equal("r2", status.Robot?.Value);
+        Assert.Equal([0, 1], _fleet.Robots.Executed.Where(c => c.Robot.Value == "r2").Select(c => c.StepIndex));
+        Assert.Equal(1, _fleet.Events.Count(FleetStreams.Task(task), "RobotUnassigned"));
+        Assert.Null((await _fleet.Robot("r1").GetStatusAsync()).ReservedBy);
+    }
+
+    [Fact]
+    public async Task Cancelling_mid_step_stops_the_robot_and_frees_it()
+    {
+        var robot = await _fleet.RegisterRobotAsync("r1");
+        _fleet.Robots.Hold(new RobotId("r1"));
+        var (task, _) = await _fleet.SubmitAsync("pick up the red cup and place it on the plate then wipe the table");
+        var executing = await _fleet.Robots.WaitForExecuteAsync(_ => true);
+
+        var status = await _fleet.Task(task).CancelAsync("operator stop");
+
+        Assert.Equal(TaskPhase.Cancelled, status.Phase);
+        Assert.Equal(FailureCategory.Cancelled, status.FailureCategory);
+        Assert.Equal("operator stop", status.FailureReason);
+        Assert.Equal(executing.Trace, Assert.Single(_fleet.Robots.Cancelled).Trace);
+        var robotStatus = await robot.GetStatusAsync();
+        Assert.Null(robotStatus.ReservedBy);
+        Assert.Null(robotStatus.CurrentStep);
+        Assert.Empty(await _fleet.Runtime.GetTaskIndex().GetUnfinishedAsync());
+        Assert.False(await robot.ReportStepUpdateAsync(new RobotStepUpdate(task, 0, executing.Trace, RobotStepState.Succeeded, 1)));
+        Assert.Equal(TaskPhase.Cancelled, (await _fleet.Task(task).CancelAsync("again")).Phase);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _fleet.Task(task).ResumeAsync());
+    }
+
+    [Fact]
+    public async Task Pause_stops_the_step_and_resume_traces_it_again()
+    {
+        await _fleet.RegisterRobotAsync("r1");
+        _fleet.Robots.Hold(new RobotId("r1"));
+        var (task, _) = await _fleet.SubmitAsync("pick up the red cup and place it on the plate");
+        var first = await _fleet.Robots.WaitForExecuteAsync(_ => true);
+
+        var paused = await _fleet.Task(task).PauseAsync("lunch");
+        _fleet.Robots.Auto(new RobotId("r1"));
+        await _fleet.Task(task).ResumeAsync();
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "TaskCompleted");
+
+        Assert.Equal(TaskPhase.Paused, paused.Phase);
+        Assert.Equal(first.Trace, Assert.Single(_fleet.Robots.Cancelled).Trace);
+        Assert.Equal(2, _fleet.Robots.Executed.Count);
+        Assert.Equal(0, (await _fleet.Task(task).GetStatusAsync()).Steps[0].Attempts);
+    }
+
+    [Fact]
+    public async Task A_restart_resumes_an_unfinished_task_at_the_step_it_was_on()
+    {
+        await _fleet.RegisterRobotAsync("r1");
+        // Steps 0 and 1 complete; the node goes down while the robot executes step 2.
+        _fleet.Robots.Hold(new RobotId("r1"), c => c.StepIndex == 2);
+        var (task, _) = await _fleet.SubmitAsync("pick up the red cup and place it on the plate then push the box then wipe the table");
+        await _fleet.Robots.WaitForExecuteAsync(c => c.StepIndex == 2);
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "StepSucceeded", occurrence: 2);
+        var executedBefore = _fleet.Robots.Executed.Count;
+        var tracedBefore = _fleet.Tracer.All.Count;
+
+        await _fleet.RestartAsync();
+        _fleet.Robots.Auto(new RobotId("r1"));
+        var resumed = await _fleet.Runtime.RecoverAsync();
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "TaskCompleted");
+
+        var resumedTask = Assert.Single(resumed);
+        Assert.Equal(task, resumedTask.Id);
+        Assert.Equal(2, resumedTask.CurrentStep);
+        Assert.Equal([2], _fleet.Robots.Executed.Skip(executedBefore).Select(c => c.StepIndex));
+        Assert.Equal([2], _fleet.Tracer.All.Skip(tracedBefore).Select(q => q.StepIndex));
+        var stepTwoTraces = _fleet.Robots.Executed.Where(c => c.StepIndex == 2).Select(c => c.Trace).ToList();
+        Assert.Equal(stepTwoTraces[0], Assert.Single(_fleet.Robots.Cancelled).Trace);
+        var status = await _fleet.Task(task).GetStatusAsync();
+        Assert.Equal(TaskPhase.Completed, status.Phase);
+        Assert.Equal(1, _fleet.Events.Count(FleetStreams.Task(task), "StepInterrupted"));
+        Assert.Empty(await _fleet.Runtime.GetTaskIndex().GetUnfinishedAsync());
+    }
+
+    [Fact]
+    public async Task A_robot_failure_moves_the_step_to_another_capable_robot()
+    {
+        await _fleet.RegisterRobotAsync("r1", battery: 0.9);
+        await _fleet.RegisterRobotAsync("r2", battery: 0.4);
+        _fleet.Robots.Hold(new RobotId("r1"));
+        var (task, _) = await _fleet.SubmitAsync("pick up the red cup and place it on the plate");
+        var first = await _fleet.Robots.WaitForExecuteAsync(_ => true);
+
+        await _fleet.Robot("r1").ReportStepUpdateAsync(new RobotStepUpdate(task, 0, first.Trace, RobotStepState.Failed, 0.3, RobotFailureKind.Grasp, "slipped"));
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "TaskCompleted");
+
+        var status = await _fleet.Task(task).GetStatusAsync();
+        Assert.Equal("r2", status.Robot?.Value);
+        Assert.Equal(1, status.Steps[0].Attempts);
+        Assert.Contains("grasp", status.Steps[0].LastFailure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_step_that_outlives_its_timeout_is_retried_then_fails_the_task_as_timeout()
+    {
+        await _fleet.RegisterRobotAsync("r1");
+        _fleet.Robots.Hold(new RobotId("r1"));
+        var (task, _) = await _fleet.SubmitAsync("wipe the table");
+
+        for (var attempt = 1; attempt <= _fleet.TaskOptions.MaxAttemptsPerStep; attempt++)
+        {
+            await _fleet.Robots.WaitForExecuteAsync(_ => _fleet.Robots.Executed.Count >= attempt);
+            await _fleet.AdvanceAsync(_fleet.TaskOptions.StepTimeout + TimeSpan.FromSeconds(2), "r1");
+        }
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "TaskFailed");
+
+        var status = await _fleet.Task(task).GetStatusAsync();
+        Assert.Equal(TaskPhase.Failed, status.Phase);
+        Assert.Equal(FailureCategory.Timeout, status.FailureCategory);
+        Assert.Equal(3, _fleet.Robots.Executed.Count);
+        Assert.Equal(3, _fleet.Robots.Cancelled.Count);
+    }
+
+    private static SceneObjectState Cup(Point3D at) =>
+        new("cup-1", "red cup", new OrientedBox3D(at, new Point3D(0.06, 0.1, 0.06), Rotation3D.Identity), 0.9, DateTimeOffset.UnixEpoch);
+
+    private static SceneObjectState Plate() =>
+        new("plate-1", "plate", new OrientedBox3D(new Point3D(0.4, 0, 0.5), new Point3D(0.2, 0.02, 0.2), Rotation3D.Identity), 0.9, DateTimeOffset.UnixEpoch);
+}
