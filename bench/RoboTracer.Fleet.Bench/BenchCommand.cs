@@ -1,0 +1,19 @@
+using RoboTracer.Fleet.Bench.EventStore;
+using RoboTracer.Fleet.Bench.Grpc;
+using RoboTracer.Fleet.Bench.Harness;
+
+namespace RoboTracer.Fleet.Bench;
+
+/// <summary>The benchmark names of DESIGN.md §4, each bound to what runs it.</summary>
+internal static class BenchCommand
+{
+    public static RootCommand BuildRootCommand() => new RootCommand()
+        .Add("grpc", GrpcBenchmark.RunAsync)
+        .Add("eventstore", EventStoreBenchmarkCommand.RunAsync)
+        .AddPending("grains")
+        .AddPending("pool")
+        .AddPending("fleet")
+        .AddPending("eval")
+        // Not a benchmark: the server under test, run as a child process by `grpc` (see GrpcServerCommand).
+        .AddHidden(GrpcServerCommand.Name, GrpcServerCommand.RunAsync);
+}

@@ -1,0 +1,3 @@
+using RoboTracer.Fleet.Bench;
+
+return await BenchCommand.BuildRootCommand().InvokeAsync(args);
