@@ -20,6 +20,8 @@ import sys
 import grpc
 from google.protobuf import wrappers_pb2
 
+import health_wire
+
 SERVICE = "fleet.testing.Echo"
 MIB = 1024 * 1024
 
@@ -186,69 +188,7 @@ def case_unimplemented(channel, timeout):
     return {"code": "OK", "details": ""}
 
 
-# --- grpc.health.v1, hand-encoded --------------------------------------------
-
-def _encode_varint(value):
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
-def _read_varint(data, pos):
-    """Decodes a base-128 varint at data[pos:]; returns (value, new_pos)."""
-    result = 0
-    shift = 0
-    while True:
-        if pos >= len(data):
-            raise ValueError("truncated varint")
-        byte = data[pos]
-        pos += 1
-        result |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            return result, pos
-        shift += 7
-        if shift >= 64:
-            raise ValueError("varint too long")
-
-
-def encode_health_request(service):
-    """HealthCheckRequest { string service = 1; }"""
-    if not service:
-        return b""  # proto3 omits default values
-    raw = service.encode("utf-8")
-    return b"\x0a" + _encode_varint(len(raw)) + raw
-
-
-def decode_health_response(data):
-    """HealthCheckResponse { ServingStatus status = 1; } -> status number."""
-    status = 0
-    pos = 0
-    while pos < len(data):
-        key, pos = _read_varint(data, pos)
-        field, wire_type = key >> 3, key & 7
-        if wire_type == 0:  # varint
-            value, pos = _read_varint(data, pos)
-            if field == 1:
-                status = value
-        elif wire_type == 1:  # 64-bit
-            pos += 8
-        elif wire_type == 2:  # length-delimited
-            length, pos = _read_varint(data, pos)
-            pos += length
-        elif wire_type == 5:  # 32-bit
-            pos += 4
-        else:
-            raise ValueError("unsupported wire type %d" % wire_type)
-        if pos > len(data):
-            raise ValueError("truncated field")
-    return status
-
+# --- grpc.health.v1 -------------------------------------------------------
 
 def case_health(channel, timeout):
     # No (de)serializers: requests and responses are raw bytes.
@@ -257,10 +197,10 @@ def case_health(channel, timeout):
     def probe(service):
         """Returns (status code name, serving status name or None)."""
         try:
-            response = check(encode_health_request(service), timeout=timeout)
+            response = check(health_wire.encode_request(service), timeout=timeout)
         except grpc.RpcError as error:
             return error.code().name, None
-        status = decode_health_response(response)
+        status = health_wire.decode_response(response)
         return "OK", HEALTH_STATUS_NAMES.get(status, str(status))
 
     overall_code, overall = probe("")

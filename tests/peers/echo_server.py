@@ -34,6 +34,8 @@ from concurrent import futures
 import grpc
 from google.protobuf import wrappers_pb2
 
+import health_wire
+
 SERVICE = "fleet.testing.Echo"
 HEALTH_SERVICE = "grpc.health.v1.Health"
 
@@ -42,8 +44,6 @@ UNICODE_MESSAGE = "not here: é ☃ 机器人 100%"
 
 MIB = 1024 * 1024
 
-# Health statuses (grpc.health.v1.HealthCheckResponse.ServingStatus).
-HEALTH_SERVING = 1
 
 # How often a sleeping handler re-checks context.is_active().  The
 # termination callback normally wakes it first; polling is a safety net.
@@ -244,77 +244,16 @@ def bench_unary(request_bytes, context):
     return request_bytes
 
 
-# --- grpc.health.v1.Health, hand-encoded -----------------------------------
-
-def _read_varint(data, pos):
-    """Decodes a base-128 varint at data[pos:]; returns (value, new_pos)."""
-    result = 0
-    shift = 0
-    while True:
-        if pos >= len(data):
-            raise ValueError("truncated varint")
-        byte = data[pos]
-        pos += 1
-        result |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            return result, pos
-        shift += 7
-        if shift >= 64:
-            raise ValueError("varint too long")
-
-
-def _encode_varint(value):
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
-def decode_health_request(data):
-    """HealthCheckRequest { string service = 1; } -> service name."""
-    service = ""
-    pos = 0
-    while pos < len(data):
-        key, pos = _read_varint(data, pos)
-        field, wire_type = key >> 3, key & 7
-        if wire_type == 0:  # varint
-            _, pos = _read_varint(data, pos)
-        elif wire_type == 1:  # 64-bit
-            pos += 8
-        elif wire_type == 2:  # length-delimited
-            length, pos = _read_varint(data, pos)
-            if field == 1:
-                service = data[pos:pos + length].decode("utf-8")
-            pos += length
-        elif wire_type == 5:  # 32-bit
-            pos += 4
-        else:
-            raise ValueError("unsupported wire type %d" % wire_type)
-        if pos > len(data):
-            raise ValueError("truncated field")
-    return service
-
-
-def encode_health_response(status):
-    """HealthCheckResponse { ServingStatus status = 1; } (enum = varint)."""
-    if status == 0:
-        return b""  # proto3 omits default values
-    return b"\x08" + _encode_varint(status)
-
+# --- grpc.health.v1.Health ------------------------------------------------
 
 def health_check(request_bytes, context):
     try:
-        service = decode_health_request(request_bytes)
+        service = health_wire.decode_request(request_bytes)
     except (ValueError, UnicodeDecodeError) as error:
         context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                       "bad HealthCheckRequest: %s" % error)
     if service in ("", SERVICE):
-        return encode_health_response(HEALTH_SERVING)
+        return health_wire.encode_response(health_wire.SERVING)
     # Same as grpc's reference health servicer for unknown services.
     context.abort(grpc.StatusCode.NOT_FOUND, "unknown service: " + service)
 
