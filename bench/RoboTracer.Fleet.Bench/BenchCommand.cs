@@ -1,5 +1,6 @@
 using RoboTracer.Fleet.Bench.EventStore;
 using RoboTracer.Fleet.Bench.Grpc;
+using RoboTracer.Fleet.Bench.Pool;
 using RoboTracer.Fleet.Bench.Harness;
 
 namespace RoboTracer.Fleet.Bench;
@@ -11,7 +12,7 @@ internal static class BenchCommand
         .Add("grpc", GrpcBenchmark.RunAsync)
         .Add("eventstore", EventStoreBenchmarkCommand.RunAsync)
         .AddPending("grains")
-        .AddPending("pool")
+        .Add("pool", PoolBenchmarkCommand.RunAsync)
         .AddPending("fleet")
         .AddPending("eval")
         // Not a benchmark: the server under test, run as a child process by `grpc` (see GrpcServerCommand).
