@@ -1,4 +1,5 @@
 using RoboTracer.Fleet.Bench.EventStore;
+using RoboTracer.Fleet.Bench.Grains;
 using RoboTracer.Fleet.Bench.Grpc;
 using RoboTracer.Fleet.Bench.Pool;
 using RoboTracer.Fleet.Bench.Harness;
@@ -11,7 +12,7 @@ internal static class BenchCommand
     public static RootCommand BuildRootCommand() => new RootCommand()
         .Add("grpc", GrpcBenchmark.RunAsync)
         .Add("eventstore", EventStoreBenchmarkCommand.RunAsync)
-        .AddPending("grains")
+        .Add("grains", GrainsBenchmarkCommand.RunAsync)
         .Add("pool", PoolBenchmarkCommand.RunAsync)
         .AddPending("fleet")
         .AddPending("eval")
