@@ -75,8 +75,8 @@ internal static class EventStoreBenchmarkCommand
             ["runs"] = rounds,
             ["per_run"] = new JsonObject
             {
-                ["ours"] = new JsonArray(ours.Select(r => (JsonNode)Math.Round(r.EventsPerSecond)).ToArray()),
-                ["peer"] = new JsonArray(peer.Select(r => (JsonNode)Math.Round(r.EventsPerSecond)).ToArray()),
+                ["ours"] = Stats.PerRun(ours.Select(r => r.EventsPerSecond)),
+                ["peer"] = Stats.PerRun(peer.Select(r => r.EventsPerSecond)),
             },
         };
         Console.WriteLine(report.ToJsonString());

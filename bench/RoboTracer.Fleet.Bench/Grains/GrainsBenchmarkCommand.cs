@@ -70,8 +70,8 @@ internal static class GrainsBenchmarkCommand
             ["runs"] = rounds,
             ["per_run"] = new JsonObject
             {
-                ["ours"] = new JsonArray(ours.Select(v => (JsonNode)Math.Round(v)).ToArray()),
-                ["peer"] = new JsonArray(raw.Select(v => (JsonNode)Math.Round(v)).ToArray()),
+                ["ours"] = Stats.PerRun(ours),
+                ["peer"] = Stats.PerRun(raw),
             },
         };
         Console.WriteLine(report.ToJsonString());

@@ -65,10 +65,10 @@ internal static partial class GrpcBenchmark
             ["others_cpu_max"] = Math.Round(others.Max(cpu => cpu.Others), 2),
             ["per_run"] = new JsonObject
             {
-                [OursName] = PerRun(ours.Select(run => run.Result.RequestsPerSecond)),
-                [PeerName] = PerRun(peer.Select(run => run.Result.RequestsPerSecond)),
-                [LimitName] = PerRun(limit.Select(run => run.Result.RequestsPerSecond)),
-                ["client"] = PerRun(client.Select(run => run.Result.CallsPerSecond)),
+                [OursName] = Stats.PerRun(ours.Select(run => run.Result.RequestsPerSecond)),
+                [PeerName] = Stats.PerRun(peer.Select(run => run.Result.RequestsPerSecond)),
+                [LimitName] = Stats.PerRun(limit.Select(run => run.Result.RequestsPerSecond)),
+                ["client"] = Stats.PerRun(client.Select(run => run.Result.CallsPerSecond)),
             },
             ["versions"] = new JsonObject
             {
@@ -98,6 +98,4 @@ internal static partial class GrpcBenchmark
             ["load_us_per_call"] = Math.Round(Stats.Median(list.Select(run => run.Cpu.LoadGenerator / run.Rate * 1e6)), 1),
         };
     }
-
-    private static JsonArray PerRun(IEnumerable<double> values) => new(values.Select(value => (JsonNode?)Math.Round(value)).ToArray());
 }

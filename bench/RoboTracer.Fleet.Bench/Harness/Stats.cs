@@ -28,4 +28,8 @@ internal static class Stats
         var rank = (int)Math.Ceiling(percent / 100 * sorted.Length);
         return sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
     }
+
+    /// <summary>Each run's value, rounded, for a result line's <c>per_run</c>: the spread behind the median.</summary>
+    public static System.Text.Json.Nodes.JsonArray PerRun(IEnumerable<double> values, int digits = 0) =>
+        new(values.Select(value => (System.Text.Json.Nodes.JsonNode?)Math.Round(value, digits)).ToArray());
 }

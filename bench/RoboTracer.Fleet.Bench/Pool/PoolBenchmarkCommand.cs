@@ -91,9 +91,9 @@ internal static class PoolBenchmarkCommand
                 ["runs"] = rounds,
                 ["per_run"] = new JsonObject
                 {
-                    ["ours"] = new JsonArray(saturated.Select(v => (JsonNode)Math.Round(v, 1)).ToArray()),
-                    ["p99_at_50_ms"] = new JsonArray(p99At50.Select(v => (JsonNode)Math.Round(v, 1)).ToArray()),
-                    ["p99_at_80_ms"] = new JsonArray(p99At80.Select(v => (JsonNode)Math.Round(v, 1)).ToArray()),
+                    ["ours"] = Stats.PerRun(saturated, 1),
+                    ["p99_at_50_ms"] = Stats.PerRun(p99At50, 1),
+                    ["p99_at_80_ms"] = Stats.PerRun(p99At80, 1),
                 },
             };
             Console.WriteLine(report.ToJsonString());
