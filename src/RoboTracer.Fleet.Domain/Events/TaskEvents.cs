@@ -59,7 +59,21 @@ public sealed record TraceRequested(int StepIndex, TraceId Trace, string Reason,
 /// <param name="ObjectId">The scene object the step moves, when scene memory knew it.</param>
 /// <param name="DestinationId">The destination's scene object, when known.</param>
 /// <param name="At">When.</param>
-public sealed record TraceAssigned(int StepIndex, TraceId Trace, SpatialTrace Points, RobotId Robot, string? ObjectId, string? DestinationId, DateTimeOffset At) : TaskEvent(At);
+/// <param name="Frame">The frame the tracer saw (by blob reference), so replay can show the image under the trace and a
+/// what-if replay can ask another backend the same question; null when scene memory had none.</param>
+/// <param name="Object">The moved object as the tracer was told about it.</param>
+/// <param name="Destination">The destination object as the tracer was told about it.</param>
+public sealed record TraceAssigned(
+    int StepIndex,
+    TraceId Trace,
+    SpatialTrace Points,
+    RobotId Robot,
+    string? ObjectId,
+    string? DestinationId,
+    DateTimeOffset At,
+    SceneFrame? Frame = null,
+    SceneObjectState? Object = null,
+    SceneObjectState? Destination = null) : TaskEvent(At);
 
 /// <summary>The robot reported acceptance or progress on the current trace.</summary>
 public sealed record StepExecutionReported(int StepIndex, TraceId Trace, RobotStepState State, double Progress, DateTimeOffset At) : TaskEvent(At);

@@ -1,3 +1,4 @@
+using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Robots;
 using RoboTracer.Fleet.Domain.Scene;
 
@@ -7,4 +8,5 @@ namespace RoboTracer.Fleet.Domain.Planning;
 /// <param name="Instruction">The user's long-horizon instruction.</param>
 /// <param name="Scene">What the robot sees, when known; lets a planner resolve "it" and check objects exist.</param>
 /// <param name="Robots">Capabilities of the robots that may execute the plan; a plan needs actions one of them has.</param>
-public sealed record PlanningRequest(string Instruction, SceneSnapshot? Scene, IReadOnlyList<RobotCapabilities> Robots);
+/// <param name="Task">The task being planned, for logs and telemetry; planners must not depend on it.</param>
+public sealed record PlanningRequest(string Instruction, SceneSnapshot? Scene, IReadOnlyList<RobotCapabilities> Robots, TaskId? Task = null);

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging;
 using RoboTracer.Fleet.Domain.Events;
 using RoboTracer.Fleet.Domain.Ids;
+using RoboTracer.Fleet.Domain.Planning;
 using RoboTracer.Fleet.Domain.Robots;
-using RoboTracer.Fleet.Domain.Scene;
 using RoboTracer.Fleet.Domain.Tasks;
 using RoboTracer.Fleet.Domain.Traces;
 using RoboTracer.Fleet.Grains.Robots;
+using RoboTracer.Fleet.Grains.Scene;
 using RoboTracer.Fleet.Grains.Tracing;
 
 namespace RoboTracer.Fleet.Grains.Tasks;
@@ -23,6 +24,10 @@ public sealed partial class TaskGrain
         ArgumentNullException.ThrowIfNull(outcome);
         _traceCalls.Remove(outcome.Trace, out var call);
         call?.Cancellation.Dispose();
+        if (call is not null && outcome.AskedWith is { } asked)
+        {
+            call = call with { Query = asked };
+        }
         await ResumeIfFreshAsync();
         var step = State.CurrentStep;
         if (call is null || State.IsTerminal || State.IsPaused || step is null || step.Index != outcome.StepIndex
@@ -43,7 +48,9 @@ public sealed partial class TaskGrain
             await DriveAsync();
             return;
         }
-        var problem = TraceValidator.Problem(outcome.Points, State.RobotCapabilities?.Workspace, call.Query.Frame?.Intrinsics, options.WorkspaceTolerance);
+        // No image bound on the 2D points: they are for display, and a metric trace may leave the camera's view (an
+        // object lifted above the frame) and still be executable. The robot follows the 3D points; the workspace bounds those.
+        var problem = TraceValidator.Problem(outcome.Points, State.RobotCapabilities?.Workspace, intrinsics: null, options.WorkspaceTolerance);
         if (problem is not null)
         {
             Logger.LogWarning("Task {Task} rejected trace {Trace}: {Problem}", Id, outcome.Trace, problem);
@@ -53,7 +60,7 @@ public sealed partial class TaskGrain
         }
         var robot = State.Robot!.Value;
         var objectId = call.Query.Object?.Id;
-        RaiseEvent(new TraceAssigned(step.Index, outcome.Trace, outcome.Points, robot, objectId, call.Query.Destination?.Id, Now));
+        RaiseEvent(new TraceAssigned(step.Index, outcome.Trace, outcome.Points, robot, objectId, call.Query.Destination?.Id, Now, call.Query.Frame, call.Query.Object, call.Query.Destination));
         await ConfirmEventsAsync();
         try
         {
@@ -121,42 +128,54 @@ public sealed partial class TaskGrain
         var trace = TraceId.New();
         RaiseEvent(new TraceRequested(step.Index, trace, reason, Now));
         await ConfirmEventsAsync();
-        StartTraceCall(await BuildQueryAsync(step, trace));
+        StartTraceCall(await BuildQueryAsync(step, trace), step.Planned);
     }
 
     private async Task<TraceQuery> BuildQueryAsync(TaskStepState step, TraceId trace)
     {
-        SceneFrame? frame = null;
-        IReadOnlyList<SceneObjectState> hints = [];
-        SceneObjectState? target = null;
-        SceneObjectState? destination = null;
-        if (State.Scene is { } scene)
-        {
-            var memory = GrainFactory.GetScene(scene);
-            var snapshot = await memory.GetSnapshotAsync();
-            frame = await memory.GetLatestFrameAsync();
-            hints = snapshot.Objects;
-            target = snapshot.Find(step.Planned.Object);
-            destination = step.Planned.Destination is { } d ? snapshot.Find(d) : null;
-        }
-        return new TraceQuery(trace, Id, step.Index, step.Planned.TraceInstruction, State.Robot!.Value, frame, hints, target, destination, State.RobotCapabilities?.Workspace);
+        var query = new TraceQuery(trace, Id, step.Index, step.Planned.TraceInstruction, State.Robot!.Value, null, [], null, null, State.RobotCapabilities?.Workspace);
+        return State.Scene is { } scene ? await WithSceneAsync(GrainFactory.GetScene(scene), query, step.Planned) : query;
     }
 
-    private void StartTraceCall(TraceQuery query)
+    // What scene memory knows now, filled into the query. Only grain calls: safe outside the task's turn.
+    private static async Task<TraceQuery> WithSceneAsync(ISceneMemoryGrain memory, TraceQuery query, PlannedStep planned)
+    {
+        var snapshot = await memory.GetSnapshotAsync();
+        return query with
+        {
+            Frame = await memory.GetLatestFrameAsync(),
+            SceneHints = snapshot.Objects,
+            Object = snapshot.Find(planned.Object),
+            Destination = planned.Destination is { } d ? snapshot.Find(d) : null,
+        };
+    }
+
+    private void StartTraceCall(TraceQuery query, PlannedStep planned)
     {
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(ActivationLifetime);
         var token = cancellation.Token;
         _traceCalls[query.Trace] = new TraceCall(query, cancellation);
         var self = AsReference<ITaskGrain>();
         var pool = tracer;
+        var memory = State.Scene is { } scene && options.WaitForFirstFrame ? GrainFactory.GetScene(scene) : null;
+        var time = TimeProvider;
+        var frameWait = options.FrameWaitInterval;
         // Outside the grain: a slow pool must not hold the turn (cancel and pause stay responsive). The answer
         // comes back as a message, checked against the step and trace id it was asked for.
         _ = Task.Run(async () =>
         {
             TraceOutcome outcome;
+            var asked = query;
             try
             {
-                outcome = new TraceOutcome(query.StepIndex, query.Trace, await pool.TraceAsync(query, token), null);
+                // A robot that just connected may not have sent its first frame yet: a tracer needs one, so wait for
+                // it (the trace timeout bounds the wait) rather than count a failed attempt.
+                while (asked.Frame is null && memory is not null)
+                {
+                    await Task.Delay(frameWait, time, token);
+                    asked = await WithSceneAsync(memory, asked, planned);
+                }
+                outcome = new TraceOutcome(asked.StepIndex, asked.Trace, await pool.TraceAsync(asked, token), null, asked);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -164,7 +183,7 @@ public sealed partial class TaskGrain
             }
             catch (Exception e)
             {
-                outcome = new TraceOutcome(query.StepIndex, query.Trace, null, e.Message);
+                outcome = new TraceOutcome(asked.StepIndex, asked.Trace, null, e.Message, asked);
             }
             await self.OnTraceCompletedAsync(outcome);
         }, CancellationToken.None);

@@ -72,11 +72,16 @@ public sealed partial class TaskGrain(IEventStore store, EventSerializer seriali
         }
         var scene = submission.Scene ?? requested?.Scene;
         var snapshot = scene is { } s ? await GrainFactory.GetScene(s).GetSnapshotAsync() : null;
+        if (snapshot?.At == DateTimeOffset.MinValue)
+        {
+            // Never observed (a robot that just connected): plan without a scene rather than find nothing in it.
+            snapshot = null;
+        }
         IReadOnlyList<RobotStatus> fleet = requested is not null ? [requested] : await GetRobotStatusesAsync();
         var capabilities = fleet.Where(r => r.IsRegistered && (scene is null || r.Scene == scene)).Select(r => r.Capabilities!).ToList();
 
         var planningStartedAt = Now;
-        var (plan, failure) = await PlanAsync(new PlanningRequest(submission.Instruction, snapshot, capabilities));
+        var (plan, failure) = await PlanAsync(new PlanningRequest(submission.Instruction, snapshot, capabilities, Id));
         if (plan is not null && requested is not null && StepRequirements.FirstUnmet(requested.Capabilities!, plan.Steps) is { } unmet)
         {
             throw new RobotCapabilityException(requested.Id, unmet.Action, unmet.Step.Index, unmet.Step.TraceInstruction, requested.Capabilities!.Actions);

@@ -18,6 +18,15 @@ public sealed record TaskOptions
     /// <summary>How long the inference pool may take for a trace.</summary>
     public TimeSpan TraceTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A trace request waits for the scene's first frame (within <see cref="TraceTimeout"/>) instead of asking without
+    /// one: the tracer of a real pool cannot trace without an image. Default true; false for tracers that need none.
+    /// </summary>
+    public bool WaitForFirstFrame { get; init; } = true;
+
+    /// <summary>How often a trace request that waits for the scene's first frame looks again. Default 100 ms.</summary>
+    public TimeSpan FrameWaitInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How long a robot may take to execute one trace.</summary>
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromMinutes(5);
 

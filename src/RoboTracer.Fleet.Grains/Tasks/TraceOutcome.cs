@@ -1,5 +1,6 @@
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Traces;
+using RoboTracer.Fleet.Grains.Tracing;
 
 namespace RoboTracer.Fleet.Grains.Tasks;
 
@@ -8,4 +9,5 @@ namespace RoboTracer.Fleet.Grains.Tasks;
 /// <param name="Trace">The requested trace's id.</param>
 /// <param name="Points">The trace, when the pool answered.</param>
 /// <param name="Error">Why not, when it failed.</param>
-public sealed record TraceOutcome(int StepIndex, TraceId Trace, SpatialTrace? Points, string? Error);
+/// <param name="AskedWith">The query as finally sent (with the frame it waited for), when it differs from the one started.</param>
+public sealed record TraceOutcome(int StepIndex, TraceId Trace, SpatialTrace? Points, string? Error, TraceQuery? AskedWith = null);

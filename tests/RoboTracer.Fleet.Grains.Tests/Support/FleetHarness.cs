@@ -46,7 +46,7 @@ public sealed class FleetHarness : IAsyncDisposable
 
     public RobotOptions RobotOptions { get; } = new() { HeartbeatTimeout = TimeSpan.FromSeconds(5), HeartbeatCheckInterval = TimeSpan.FromSeconds(1) };
 
-    public TaskOptions TaskOptions { get; } = new() { WatchdogInterval = TimeSpan.FromSeconds(1), ReassignAfterDisconnect = TimeSpan.FromSeconds(4), StepTimeout = TimeSpan.FromSeconds(20) };
+    public TaskOptions TaskOptions { get; } = new() { WatchdogInterval = TimeSpan.FromSeconds(1), ReassignAfterDisconnect = TimeSpan.FromSeconds(4), StepTimeout = TimeSpan.FromSeconds(20), WaitForFirstFrame = false };
 
     public static async Task<FleetHarness> StartAsync()
     {

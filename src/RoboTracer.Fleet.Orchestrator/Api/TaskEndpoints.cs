@@ -1,0 +1,184 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using RoboTracer.Fleet.Domain.Ids;
+using RoboTracer.Fleet.Domain.Tasks;
+using RoboTracer.Fleet.Grains;
+using RoboTracer.Fleet.Grains.Robots;
+using RoboTracer.Fleet.Grains.Tasks;
+using RoboTracer.Fleet.Orchestrator.Hosting;
+using RoboTracer.Fleet.Orchestrator.Telemetry;
+
+namespace RoboTracer.Fleet.Orchestrator.Api;
+
+/// <summary>The task resources of DESIGN.md §4.</summary>
+internal static class TaskEndpoints
+{
+    public static void MapTaskEndpoints(this IEndpointRouteBuilder app, OrchestratorOptions options)
+    {
+        var tasks = app.MapGroup("/api/tasks").WithTags("Tasks");
+        tasks.MapPost("/", SubmitAsync)
+            .AddEndpointFilter(new ApiTokenFilter(options, forReads: false))
+            .WithSummary("Submits a long-horizon instruction; an Idempotency-Key header makes a retried submission return the same task.");
+        tasks.MapGet("/", ListAsync).AddEndpointFilter(new ApiTokenFilter(options, forReads: true)).WithSummary("Every task, newest first; ?phase= filters.");
+        tasks.MapGet("/{id}", GetAsync).AddEndpointFilter(new ApiTokenFilter(options, forReads: true)).WithSummary("One task.");
+        tasks.MapGet("/{id}/events", EventsAsync).AddEndpointFilter(new ApiTokenFilter(options, forReads: true)).WithSummary("The task's full history, in order.");
+        tasks.MapPost("/{id}/cancel", CancelAsync).AddEndpointFilter(new ApiTokenFilter(options, forReads: false)).WithSummary("Cancels the task and stops its robot.");
+    }
+
+    private static async Task<IResult> SubmitAsync(SubmitTaskRequest? body, HttpRequest request, FleetNode node, TaskTelemetry telemetry)
+    {
+        if (body?.Instruction is not { } instruction || string.IsNullOrWhiteSpace(instruction))
+        {
+            return BadRequest("The body needs an instruction: {\"instruction\": \"put the red cup on the plate\", \"robotId\": \"optional\"}.");
+        }
+        RobotId? robot = null;
+        if (!string.IsNullOrWhiteSpace(body.RobotId))
+        {
+            if (!TryId(() => new RobotId(body.RobotId), out RobotId parsed, out var problem))
+            {
+                return BadRequest(problem!);
+            }
+            robot = parsed;
+        }
+        var key = request.Headers["Idempotency-Key"].ToString();
+        var task = key.Length > 0 ? IdFromKey(key) : TaskId.New();
+        using var activity = telemetry.StartSubmission(task, instruction);
+        try
+        {
+            await node.Grains.GetTask(task).SubmitAsync(new TaskSubmission(instruction, robot));
+        }
+        catch (Exception e) when (e is ArgumentException or UnknownRobotException or RobotCapabilityException)
+        {
+            telemetry.Forget(task);
+            return BadRequest(e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Idempotency key reused", detail: e.Message);
+        }
+        return Results.Accepted($"/api/tasks/{task.Value}", new SubmitTaskResponse(task.Value));
+    }
+
+    private static async Task<IResult> ListAsync(string? phase, FleetNode node)
+    {
+        TaskPhase? wanted = null;
+        if (!string.IsNullOrEmpty(phase))
+        {
+            if (!Enum.TryParse<TaskPhase>(phase, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            {
+                return BadRequest($"phase '{phase}' is not one of {string.Join(", ", Enum.GetNames<TaskPhase>())}.");
+            }
+            wanted = parsed;
+        }
+        var entries = await node.Grains.GetTaskIndex().ListAsync();
+        var views = new List<TaskView>(entries.Count);
+        foreach (var entry in entries.Reverse())
+        {
+            try
+            {
+                var status = await node.Grains.GetTask(entry.Task).GetStatusAsync();
+                if (wanted is null || status.Phase == wanted)
+                {
+                    views.Add(TaskView.From(status));
+                }
+            }
+            catch (UnknownTaskException)
+            {
+                // Indexed by a submission that never wrote its first event; recovery marks it failed.
+            }
+        }
+        return Results.Ok(views);
+    }
+
+    private static async Task<IResult> GetAsync(string id, FleetNode node)
+    {
+        if (!TryId(() => new TaskId(id), out TaskId task, out var problem))
+        {
+            return BadRequest(problem!);
+        }
+        try
+        {
+            return Results.Ok(TaskView.From(await node.Grains.GetTask(task).GetStatusAsync()));
+        }
+        catch (UnknownTaskException e)
+        {
+            return NotFound(e.Message);
+        }
+    }
+
+    private static async Task EventsAsync(string id, FleetNode node, HttpContext context)
+    {
+        if (!TryId(() => new TaskId(id), out TaskId task, out var problem))
+        {
+            await BadRequest(problem!).ExecuteAsync(context);
+            return;
+        }
+        var stream = FleetStreams.Task(task);
+        var cancellationToken = context.RequestAborted;
+        if (await node.Store.GetStreamVersionAsync(stream, cancellationToken) == 0)
+        {
+            await NotFound($"Task '{task}' does not exist.").ExecuteAsync(context);
+            return;
+        }
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
+        writer.WriteStartArray();
+        await foreach (var recorded in node.Store.ReadStreamAsync(stream, cancellationToken: cancellationToken))
+        {
+            EventJson.Write(writer, recorded);
+            if (writer.BytesPending > 32 * 1024)
+            {
+                await writer.FlushAsync(cancellationToken);
+            }
+        }
+        writer.WriteEndArray();
+        await writer.FlushAsync(cancellationToken);
+    }
+
+    private static async Task<IResult> CancelAsync(string id, FleetNode node)
+    {
+        if (!TryId(() => new TaskId(id), out TaskId task, out var problem))
+        {
+            return BadRequest(problem!);
+        }
+        try
+        {
+            return Results.Ok(TaskView.From(await node.Grains.GetTask(task).CancelAsync("cancelled through the API")));
+        }
+        catch (UnknownTaskException e)
+        {
+            return NotFound(e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Task already finished", detail: e.Message);
+        }
+    }
+
+    // The same key always names the same task, so a retried POST finds the task the first one made.
+    private static TaskId IdFromKey(string key) =>
+        new("k" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..31]);
+
+    internal static bool TryId<T>(Func<T> create, out T id, out string? problem)
+    {
+        try
+        {
+            id = create();
+            problem = null;
+            return true;
+        }
+        catch (ArgumentException e)
+        {
+            id = default!;
+            problem = e.Message;
+            return false;
+        }
+    }
+
+    internal static IResult BadRequest(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
+
+    internal static IResult NotFound(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
+}

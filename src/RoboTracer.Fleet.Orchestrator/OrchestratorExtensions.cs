@@ -1,0 +1,46 @@
+using RoboTracer.Fleet.Grpc.Server;
+using RoboTracer.Fleet.Orchestrator.Api;
+using RoboTracer.Fleet.Orchestrator.Hosting;
+using RoboTracer.Fleet.Orchestrator.Robots;
+using RoboTracer.Fleet.Orchestrator.Telemetry;
+using RoboTracer.Fleet.Planner;
+
+namespace RoboTracer.Fleet.Orchestrator;
+
+/// <summary>Composition of the orchestrator (the silo host).</summary>
+internal static class OrchestratorExtensions
+{
+    public static WebApplicationBuilder AddFleetOrchestrator(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.WebHost.UseFleetEndpoints();
+        var options = OrchestratorOptions.FromConfiguration(configuration);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddFleetPlanner(configuration);
+        builder.Services.AddSingleton<TaskTelemetry>();
+        builder.Services.AddSingleton<RobotSessions>();
+        builder.Services.AddSingleton<FleetNode>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetNode>());
+        builder.Services.AddSingleton(sp => new ObservationIngest(sp.GetRequiredService<FleetNode>().Store));
+        builder.Services.AddGrpc(grpc => configuration.GetSection("Grpc").Bind(grpc));
+        builder.Services.AddSingleton<RobotLinkService>();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapFleetOrchestrator(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<OrchestratorOptions>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapGrpcService<RobotLinkService>();
+        app.MapTaskEndpoints(options);
+        app.MapFleetEndpoints(options);
+        app.MapOpenApi();
+        return app;
+    }
+}

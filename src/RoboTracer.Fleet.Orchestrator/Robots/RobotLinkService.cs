@@ -1,0 +1,166 @@
+using RoboTracer.Fleet.Domain.Ids;
+using RoboTracer.Fleet.Grains;
+using RoboTracer.Fleet.Grpc;
+using RoboTracer.Fleet.Grpc.Server;
+using RoboTracer.Fleet.Grpc.Services;
+using RoboTracer.Fleet.Orchestrator.Hosting;
+using Wire = RoboTracer.Fleet.Contracts.V1;
+
+namespace RoboTracer.Fleet.Orchestrator.Robots;
+
+/// <summary>
+/// <c>robotracer.v1.RobotLink/Connect</c>: authenticates the robot from its hello (or <c>authorization: Bearer</c>
+/// metadata), registers it, and then feeds its heartbeats, observations and step reports to the grains while the
+/// grains' commands go down the same stream (<see cref="RobotSessions"/>). A malformed message ends the stream
+/// with INVALID_ARGUMENT and changes nothing; the robot's grain learns of every disconnect at once.
+/// </summary>
+internal sealed partial class RobotLinkService(FleetNode node, RobotSessions sessions, ObservationIngest observations, OrchestratorOptions options, IHostApplicationLifetime lifetime, ILogger<RobotLinkService> logger)
+    : IGrpcService<RobotLinkService>
+{
+    public static void Bind(GrpcServiceBinder<RobotLinkService> binder)
+    {
+        ArgumentNullException.ThrowIfNull(binder);
+        binder.AddDuplexStreaming(RobotLinkGrpc.Connect, (service, requests, responses, context) => service.ConnectAsync(requests, responses, context));
+    }
+
+    public async Task ConnectAsync(IAsyncStreamReader<Wire.RobotMessage> requests, IServerStreamWriter<Wire.OrchestratorMessage> responses, ServerCallContext context)
+    {
+        var hello = await ReadHelloAsync(requests, context);
+        var robot = Authenticate(hello, context);
+        var robotGrain = node.Grains.GetRobot(robot);
+        try
+        {
+            await robotGrain.RegisterAsync(LinkMapping.ToRegistration(hello));
+        }
+        catch (Exception e) when (e is ArgumentException or LinkProtocolException)
+        {
+            LogRejected(robot, e.Message);
+            throw new RpcException(StatusCode.InvalidArgument, $"robot '{robot}' was not registered: {e.Message}");
+        }
+
+        // The link ends with the call, or when the server stops (robots reconnect to the next instance).
+        using var callOrServer = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        using var session = new RobotSession(robot, responses, callOrServer.Token);
+        sessions.Attach(session);
+        LogConnected(robot, session.Id, context.Peer);
+        var reason = "the robot closed its link";
+        try
+        {
+            await session.SendAsync(new Wire.OrchestratorMessage
+            {
+                Welcome = new Wire.Welcome { SessionId = session.Id, HeartbeatIntervalMs = (uint)options.HeartbeatInterval.TotalMilliseconds },
+            }, context.CancellationToken);
+            while (await requests.MoveNext(session.Ended))
+            {
+                await HandleAsync(robot, requests.Current, session.Ended);
+            }
+        }
+        catch (OperationCanceledException) when (session.Replaced)
+        {
+            reason = "a newer connection replaced this one";
+            throw new RpcException(StatusCode.Aborted, $"robot '{robot}' connected again; this older link is closed");
+        }
+        catch (Exception e) when (e is LinkProtocolException or ArgumentException)
+        {
+            reason = "the robot sent a malformed message: " + e.Message;
+            LogRejected(robot, e.Message);
+            throw new RpcException(StatusCode.InvalidArgument, e.Message);
+        }
+        catch (Exception e) when (callOrServer.IsCancellationRequested || e is OperationCanceledException or IOException)
+        {
+            reason = lifetime.ApplicationStopping.IsCancellationRequested ? "the orchestrator is stopping" : "the link broke";
+        }
+        finally
+        {
+            // Only the current link speaks for the robot: a replaced one must not mark the new connection offline.
+            if (sessions.Detach(session))
+            {
+                LogDisconnected(robot, session.Id, reason);
+                await robotGrain.DisconnectAsync(reason);
+            }
+        }
+    }
+
+    private async Task<Wire.Hello> ReadHelloAsync(IAsyncStreamReader<Wire.RobotMessage> requests, ServerCallContext context)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        timeout.CancelAfter(options.HelloTimeout);
+        try
+        {
+            if (!await requests.MoveNext(timeout.Token))
+            {
+                throw new RpcException(StatusCode.InvalidArgument, "the link closed before the robot said hello");
+            }
+        }
+        catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(StatusCode.DeadlineExceeded, $"no hello within {options.HelloTimeout.TotalSeconds:0.#} s of opening the link");
+        }
+        return requests.Current.Hello
+            ?? throw new RpcException(StatusCode.InvalidArgument, $"the first message on the link must be a hello, not {requests.Current.BodyCase}");
+    }
+
+    private RobotId Authenticate(Wire.Hello hello, ServerCallContext context)
+    {
+        if (string.IsNullOrWhiteSpace(hello.RobotId))
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "the hello has no robot_id");
+        }
+        RobotId robot;
+        try
+        {
+            robot = new RobotId(hello.RobotId);
+        }
+        catch (ArgumentException e)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, e.Message);
+        }
+        var presented = hello.Token is { Length: > 0 } token ? token : BearerToken(context.RequestHeaders.GetValue("authorization"));
+        // One answer for an unknown robot and a wrong token: the link does not tell which robot ids exist.
+        if (!options.RobotTokens.TryGetValue(robot.Value, out var expected) || !OrchestratorOptions.SecretMatches(presented, expected))
+        {
+            LogUnauthenticated(robot, context.Peer);
+            throw new RpcException(StatusCode.Unauthenticated, $"robot '{robot}' is unknown or its token is wrong");
+        }
+        return robot;
+    }
+
+    private async Task HandleAsync(RobotId robot, Wire.RobotMessage message, CancellationToken cancellationToken)
+    {
+        switch (message.BodyCase)
+        {
+            case Wire.RobotMessage.BodyOneofCase.Heartbeat:
+                await node.Grains.GetRobot(robot).HeartbeatAsync(LinkMapping.ToHeartbeat(message.Heartbeat));
+                break;
+            case Wire.RobotMessage.BodyOneofCase.Observation:
+                var status = await node.Grains.GetRobot(robot).GetStatusAsync();
+                var observation = await observations.IngestAsync(message.Observation, cancellationToken);
+                await node.Grains.GetScene(status.Scene!.Value).ObserveAsync(observation);
+                break;
+            case Wire.RobotMessage.BodyOneofCase.StepUpdate:
+                await node.Grains.GetRobot(robot).ReportStepUpdateAsync(LinkMapping.ToStepUpdate(message.StepUpdate));
+                break;
+            case Wire.RobotMessage.BodyOneofCase.Pong:
+                break;
+            case Wire.RobotMessage.BodyOneofCase.Hello:
+                throw new LinkProtocolException("a second hello on the same link; open a new link to register again");
+            default:
+                throw new LinkProtocolException("an empty message");
+        }
+    }
+
+    private static string? BearerToken(string? header) =>
+        header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Robot {Robot} connected (session {Session}, from {Peer})")]
+    private partial void LogConnected(RobotId robot, string session, string peer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Robot {Robot} disconnected (session {Session}): {Reason}")]
+    private partial void LogDisconnected(RobotId robot, string session, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Robot link of {Robot} rejected: {Problem}")]
+    private partial void LogRejected(RobotId robot, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Robot {Robot} from {Peer} presented no valid token")]
+    private partial void LogUnauthenticated(RobotId robot, string peer);
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using RoboTracer.Fleet.Orchestrator.IntegrationTests.Support;
+
+namespace RoboTracer.Fleet.Orchestrator.IntegrationTests;
+
+/// <summary>The REST API's token rule, its errors and its documents, on a real orchestrator over HTTP.</summary>
+public sealed class ApiSecurityTests(FleetFixture fleet) : IClassFixture<FleetFixture>
+{
+    private OrchestratorHost Host => fleet.Host;
+
+    [Fact]
+    public async Task Submit_without_a_token_is_401_and_creates_no_task()
+    {
+        var before = (await FleetApi.GetAsync(Host.Http, "/api/tasks")).AsArray().Count;
+
+        using var response = await Host.Http.PostAsJsonAsync("/api/tasks", new { instruction = "push the red cup" });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(401, problem["status"]!.GetValue<int>());
+        Assert.Contains("FLEET_API_TOKEN", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(before, (await FleetApi.GetAsync(Host.Http, "/api/tasks")).AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Submit_with_a_wrong_token_is_401_and_creates_no_task()
+    {
+        var before = (await FleetApi.GetAsync(Host.Http, "/api/tasks")).AsArray().Count;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tasks") { Content = JsonContent.Create(new { instruction = "push the red cup" }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", OrchestratorHost.Token + "x");
+
+        using var response = await Host.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("Wrong API token", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, (await FleetApi.GetAsync(Host.Http, "/api/tasks")).AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Cancel_without_a_token_is_401()
+    {
+        using var response = await Host.Http.PostAsync("/api/tasks/whatever/cancel", null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"instruction\": \"   \"}")]
+    [InlineData("{\"instruction\": \"push the cup\", \"robotId\": \"no spaces allowed\"}")]
+    [InlineData("{\"instruction\": \"push the cup\", \"robotId\": \"never-registered\"}")]
+    public async Task Bad_submissions_are_400_problems_and_create_no_task(string body)
+    {
+        var before = (await FleetApi.GetAsync(Host.Http, "/api/tasks")).AsArray().Count;
+
+        using var response = await Host.Authorized.PostAsync("/api/tasks", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.False(string.IsNullOrWhiteSpace(problem["detail"]?.GetValue<string>()));
+        Assert.Equal(before, (await FleetApi.GetAsync(Host.Http, "/api/tasks")).AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_a_400_problem()
+    {
+        using var response = await Host.Authorized.PostAsync("/api/tasks", new StringContent("{\"instruction\": ", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Unknown_task_and_blob_are_404_problems()
+    {
+        using var task = await Host.Http.GetAsync("/api/tasks/nosuchtask");
+        using var events = await Host.Http.GetAsync("/api/tasks/nosuchtask/events");
+        using var blob = await Host.Http.GetAsync("/api/blobs/" + new string('a', 64));
+        using var badBlob = await Host.Http.GetAsync("/api/blobs/not-a-hash");
+        using var cancel = await Host.Authorized.PostAsync("/api/tasks/nosuchtask/cancel", null);
+
+        Assert.Equal(HttpStatusCode.NotFound, task.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, events.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, blob.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badBlob.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, cancel.StatusCode);
+        Assert.Equal("application/problem+json", task.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Unknown_phase_filter_is_a_400_problem()
+    {
+        using var response = await Host.Http.GetAsync("/api/tasks?phase=Dancing");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Completed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_API()
+    {
+        var document = await FleetApi.GetAsync(Host.Http, "/openapi/v1.json");
+
+        var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.Contains("/api/tasks", paths);
+        Assert.Contains("/api/tasks/{id}/events", paths);
+        Assert.Contains("/api/tasks/{id}/cancel", paths);
+        Assert.Contains("/api/robots", paths);
+        Assert.Contains("/api/stream", paths);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace RoboTracer.Fleet.Orchestrator.IntegrationTests.Support;
+
+/// <summary>The REST calls tests make, as JSON nodes (what any client sees).</summary>
+internal static class FleetApi
+{
+    public static async Task<string> SubmitAsync(OrchestratorHost host, string instruction, string? robotId = null)
+    {
+        using var response = await host.Authorized.PostAsJsonAsync("/api/tasks", new { instruction, robotId });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"submit answered {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!["taskId"]!.GetValue<string>();
+    }
+
+    public static async Task<JsonNode> GetAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!;
+    }
+
+    /// <summary>
+    /// Follows the task's events on the live stream (from the beginning) and returns the task's view as soon as
+    /// <paramref name="done"/> holds for it: driven by events, with a generous timeout.
+    /// </summary>
+    public static async Task<JsonNode> WaitForTaskAsync(OrchestratorHost host, string task, Func<JsonNode, bool> done, TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
+        var last = await GetAsync(host.Http, $"/api/tasks/{task}");
+        if (done(last))
+        {
+            return last;
+        }
+        try
+        {
+            await foreach (var e in SseReader.ReadAsync(host.Http, "/api/stream?after=0", cancellationToken: cancel.Token))
+            {
+                if (e.Data["stream"]!.GetValue<string>() == "task-" + task)
+                {
+                    last = await GetAsync(host.Http, $"/api/tasks/{task}");
+                    if (done(last))
+                    {
+                        return last;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        throw new TimeoutException($"task {task} did not reach the expected state; last seen: {last.ToJsonString()}");
+    }
+
+    public static string Phase(JsonNode task) => task["phase"]!.GetValue<string>();
+
+    public static bool IsTerminal(JsonNode task) => Phase(task) is "Completed" or "Failed" or "Cancelled";
+
+    public static async Task<List<JsonNode>> EventsAsync(OrchestratorHost host, string task) =>
+        (await GetAsync(host.Http, $"/api/tasks/{task}/events")).AsArray().Select(n => n!).ToList();
+
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Awaits <paramref name="waiting"/>; when it times out, fails with the task's state and history, which say why.</summary>
+    public static async Task<T> ExpectAsync<T>(OrchestratorHost host, string task, Task<T> waiting)
+    {
+        try
+        {
+            return await waiting;
+        }
+        catch (OperationCanceledException)
+        {
+            var view = await GetAsync(host.Http, $"/api/tasks/{task}");
+            var events = await EventsAsync(host, task);
+            throw new TimeoutException($"gave up waiting; task: {view.ToJsonString()}; events: {string.Join(", ", events.Select(e => e["type"] + " " + e["data"]!.ToJsonString()))}");
+        }
+    }
+}

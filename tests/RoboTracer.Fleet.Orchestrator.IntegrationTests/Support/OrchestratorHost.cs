@@ -1,0 +1,94 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RoboTracer.Fleet.Grpc.Client;
+using RoboTracer.Fleet.Orchestrator.Hosting;
+
+namespace RoboTracer.Fleet.Orchestrator.IntegrationTests.Support;
+
+/// <summary>
+/// The orchestrator in this process, composed as its Program.cs composes it, on loopback ports the OS picks, with
+/// the API token <see cref="Token"/> and robot tokens <c>robot-{n}</c> → <c>secret-{n}</c> for n in 1..8.
+/// </summary>
+internal sealed class OrchestratorHost : IAsyncDisposable
+{
+    public const string Token = "test-api-token";
+
+    private readonly WebApplication _app;
+    private GrpcChannel? _channel;
+
+    private OrchestratorHost(WebApplication app)
+    {
+        _app = app;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+        // Configuration orders the endpoints by name, Grpc before Http, and Kestrel binds them in that order.
+        GrpcAddress = addresses[0];
+        HttpAddress = addresses[1];
+        Http = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Authorized = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Authorized.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+    }
+
+    public Uri GrpcAddress { get; }
+
+    public Uri HttpAddress { get; }
+
+    /// <summary>A client without a token.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>A client with the API token.</summary>
+    public HttpClient Authorized { get; }
+
+    public FleetNode Node => _app.Services.GetRequiredService<FleetNode>();
+
+    public GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(GrpcAddress);
+
+    public static string RobotToken(string robot) => "secret-" + robot["robot-".Length..];
+
+    public static async Task<OrchestratorHost> StartAsync(string poolAddress, IReadOnlyDictionary<string, string?> store, IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var builder = WebApplication.CreateBuilder();
+        // FLEET_TEST_LOGS=1 keeps the orchestrator's console log, for debugging a failing test.
+        if (Environment.GetEnvironmentVariable("FLEET_TEST_LOGS") != "1")
+        {
+            builder.Logging.ClearProviders();
+        }
+        var settings = new Dictionary<string, string?>
+        {
+            ["Kestrel:Endpoints:Grpc:Url"] = "http://127.0.0.1:0",
+            ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",
+            ["services:pool:grpc:0"] = poolAddress,
+            ["FLEET_API_TOKEN"] = Token,
+            ["Fleet:HeartbeatInterval"] = "00:00:00.200",
+            ["Fleet:Tasks:VerificationTimeout"] = "00:00:05",
+            ["Fleet:Tasks:ReassignAfterDisconnect"] = "00:00:01",
+        };
+        for (var n = 1; n <= 8; n++)
+        {
+            settings[$"Fleet:RobotTokens:robot-{n}"] = $"secret-{n}";
+        }
+        foreach (var (key, value) in store.Concat(extra ?? new Dictionary<string, string?>()))
+        {
+            settings[key] = value;
+        }
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddFleetOrchestrator();
+        var app = builder.Build();
+        app.MapFleetOrchestrator();
+        await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return new OrchestratorHost(app);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        Authorized.Dispose();
+        _channel?.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,184 @@
+using System.Text.Json.Nodes;
+using RoboTracer.Fleet.Contracts.V1;
+using RoboTracer.Fleet.Orchestrator.IntegrationTests.Support;
+
+namespace RoboTracer.Fleet.Orchestrator.IntegrationTests;
+
+/// <summary>
+/// Tasks end to end on one orchestrator (SQLite) with a real pool worker (geometric backend) and scripted robots
+/// on real links: planning, tracing over gRPC, execution, scene changes, disconnects, cancellation, the history.
+/// The tests of this class share the orchestrator and run one after another; each leaves no robot connected.
+/// </summary>
+public sealed class TaskFlowTests(FleetFixture fleet) : IClassFixture<FleetFixture>
+{
+    private OrchestratorHost Host => fleet.Host;
+
+    [Fact]
+    public async Task A_three_step_instruction_completes_and_its_events_tell_the_whole_story_in_order()
+    {
+        await using var robot = await TestRobot.ConnectAsync(Host.Channel, "robot-1", OrchestratorHost.RobotToken("robot-1"));
+        var (a, b, c, d) = (robot.Labels[0], robot.Labels[1], robot.Labels[2], robot.Labels[3]);
+
+        var task = await FleetApi.SubmitAsync(Host, $"put the {a} on the {b}, then put the {c} to the left of the {b}, then put the {d} to the right of the {a}");
+        var done = await FleetApi.WaitForTaskAsync(Host, task, FleetApi.IsTerminal);
+
+        Assert.True(FleetApi.Phase(done) == "Completed", done.ToJsonString());
+        Assert.Equal("robot-1", done["robotId"]!.GetValue<string>());
+        var steps = done["steps"]!.AsArray();
+        Assert.Equal(3, steps.Count);
+        Assert.All(steps, s => Assert.Equal("Succeeded", s!["phase"]!.GetValue<string>()));
+        var events = await FleetApi.EventsAsync(Host, task);
+        Assert.Equal(Enumerable.Range(1, events.Count), events.Select(e => e["version"]!.GetValue<int>()));
+        Assert.True(events.Select(e => e["position"]!.GetValue<long>()).Order().SequenceEqual(events.Select(e => e["position"]!.GetValue<long>())));
+        var types = events.Select(e => e["type"]!.GetValue<string>()).ToList();
+        Assert.Equal("TaskSubmitted", types[0]);
+        Assert.Equal("TaskCompleted", types[^1]);
+        Assert.True(types.IndexOf("TaskPlanned") < types.IndexOf("RobotAssigned"));
+        Assert.Equal(3, types.Count(t => t == "TraceAssigned"));
+        Assert.Equal(3, types.Count(t => t == "StepSucceeded"));
+        // Each step: requested, assigned, then succeeded, in that order.
+        for (var step = 0; step < 3; step++)
+        {
+            int IndexOf(string type) => events.FindIndex(e => e["type"]!.GetValue<string>() == type && e["data"]!["stepIndex"]?.GetValue<int>() == step);
+            Assert.True(IndexOf("TraceRequested") < IndexOf("TraceAssigned") && IndexOf("TraceAssigned") < IndexOf("StepSucceeded"), $"step {step} out of order: {string.Join(", ", types)}");
+        }
+    }
+
+    [Fact]
+    public async Task The_trace_records_the_frame_the_tracer_saw_and_its_image_is_served()
+    {
+        await using var robot = await TestRobot.ConnectAsync(Host.Channel, "robot-1", OrchestratorHost.RobotToken("robot-1"));
+        var task = await FleetApi.SubmitAsync(Host, $"put the {robot.Labels[0]} on the {robot.Labels[1]}");
+        await FleetApi.WaitForTaskAsync(Host, task, FleetApi.IsTerminal);
+
+        var assigned = (await FleetApi.EventsAsync(Host, task)).First(e => e["type"]!.GetValue<string>() == "TraceAssigned");
+        var data = assigned["data"]!;
+        Assert.True(data["points"]!["points3D"]!.AsArray().Count >= 2);
+        Assert.True(data["points"]!["points2D"]!.AsArray().Count >= 2);
+        Assert.Equal("geometric", data["points"]!["backend"]!.GetValue<string>());
+        var rgb = data["frame"]!["rgb"]!.GetValue<string>();
+        var depth = data["frame"]!["depth"]!.GetValue<string>();
+        using var image = await Host.Http.GetAsync($"/api/blobs/{rgb}");
+        using var depthImage = await Host.Http.GetAsync($"/api/blobs/{depth}");
+        Assert.Equal("image/png", image.Content.Headers.ContentType?.MediaType);
+        var rgbPng = Vision.RgbImage.FromPng(await image.Content.ReadAsByteArrayAsync());
+        Assert.Equal((320, 240), (rgbPng.Width, rgbPng.Height));
+        var depthPng = Vision.DepthImage.FromPng(await depthImage.Content.ReadAsByteArrayAsync());
+        Assert.Equal((320, 240), (depthPng.Width, depthPng.Height));
+    }
+
+    [Fact]
+    public async Task A_scene_change_mid_step_causes_exactly_one_requery_and_the_robot_finishes_on_the_new_trace()
+    {
+        await using var robot = await TestRobot.ConnectAsync(Host.Channel, "robot-2", OrchestratorHost.RobotToken("robot-2"));
+        robot.AutoExecute = false;
+        var (item, destination) = (robot.Labels[0], robot.Labels[1]);
+        var task = await FleetApi.SubmitAsync(Host, $"put the {item} on the {destination}", "robot-2");
+        var first = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace))).ExecuteTrace;
+        await robot.ReportAsync(first, StepState.Executing, 0.3);
+
+        // The destination moves 20 cm: the trace now ends in the wrong place.
+        var at = robot.PositionOf(destination);
+        await robot.MoveAsync(destination, at with { X = at.X + 0.2 });
+        var cancel = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.CancelStep))).CancelStep;
+        var second = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace))).ExecuteTrace;
+        await robot.ExecuteAsync(second);
+        var done = await FleetApi.WaitForTaskAsync(Host, task, FleetApi.IsTerminal);
+
+        Assert.Equal(first.TraceId, cancel.TraceId);
+        Assert.NotEqual(first.TraceId, second.TraceId);
+        Assert.Equal(first.StepId, second.StepId);
+        Assert.True(FleetApi.Phase(done) == "Completed", done.ToJsonString());
+        Assert.Equal(1, done["steps"]![0]!["replacements"]!.GetValue<int>());
+        var events = await FleetApi.EventsAsync(Host, task);
+        var requests = events.Where(e => e["type"]!.GetValue<string>() == "TraceRequested").ToList();
+        Assert.Equal(2, requests.Count);
+        Assert.StartsWith("scene changed", requests[1]["data"]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Single(events, e => e["type"]!.GetValue<string>() == "SceneChangeDetected");
+        // The new trace ends where the destination is now.
+        var newEnd = second.Points3D[^1];
+        Assert.True(Math.Abs(newEnd.X - (at.X + 0.2)) < Math.Abs(first.Points3D[^1].X - (at.X + 0.2)));
+    }
+
+    [Fact]
+    public async Task A_robot_that_disconnects_mid_task_hands_the_rest_to_another_robot()
+    {
+        // Two arms at one table: the remaining steps can only go to a robot that sees the same scene.
+        var leaving = await TestRobot.ConnectAsync(Host.Channel, "robot-7", OrchestratorHost.RobotToken("robot-7"), scene: "shared-table");
+        leaving.AutoExecute = false;
+        var labels = leaving.Labels;
+        var task = await FleetApi.SubmitAsync(Host, $"put the {labels[0]} on the {labels[1]}, then put the {labels[2]} to the left of the {labels[1]}");
+        await FleetApi.ExpectAsync(Host, task, leaving.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace));
+        await using var staying = await TestRobot.ConnectAsync(Host.Channel, "robot-8", OrchestratorHost.RobotToken("robot-8"), scene: "shared-table");
+
+        await leaving.DropAsync();
+        var done = await FleetApi.WaitForTaskAsync(Host, task, FleetApi.IsTerminal);
+
+        Assert.True(FleetApi.Phase(done) == "Completed", done.ToJsonString());
+        Assert.Equal("robot-8", done["robotId"]!.GetValue<string>());
+        var events = await FleetApi.EventsAsync(Host, task);
+        var assigned = events.Where(e => e["type"]!.GetValue<string>() == "RobotAssigned").Select(e => e["data"]!["robot"]!.GetValue<string>()).ToList();
+        Assert.Equal(["robot-7", "robot-8"], assigned);
+        Assert.Contains(events, e => e["type"]!.GetValue<string>() == "AssignedRobotDisconnected");
+    }
+
+    [Fact]
+    public async Task Cancelling_a_running_task_stops_the_robot_and_frees_it()
+    {
+        await using var robot = await TestRobot.ConnectAsync(Host.Channel, "robot-3", OrchestratorHost.RobotToken("robot-3"));
+        robot.AutoExecute = false;
+        var task = await FleetApi.SubmitAsync(Host, $"put the {robot.Labels[0]} on the {robot.Labels[1]}", "robot-3");
+        var executing = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace))).ExecuteTrace;
+
+        using var response = await Host.Authorized.PostAsync($"/api/tasks/{task}/cancel", null);
+        var cancel = (await robot.NextAsync(OrchestratorMessage.BodyOneofCase.CancelStep)).CancelStep;
+
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        Assert.Equal("Cancelled", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["phase"]!.GetValue<string>());
+        Assert.Equal(executing.TraceId, cancel.TraceId);
+        var robots = await FleetApi.GetAsync(Host.Http, "/api/robots");
+        Assert.Null(robots.AsArray().Single(r => r!["id"]!.GetValue<string>() == "robot-3")!["reservedBy"]);
+        using var again = await Host.Authorized.PostAsync($"/api/tasks/{task}/cancel", null);
+        Assert.True(again.IsSuccessStatusCode);
+    }
+
+    [Fact]
+    public async Task The_live_stream_resumes_after_the_last_event_id_without_gaps_or_duplicates()
+    {
+        await using var robot = await TestRobot.ConnectAsync(Host.Channel, "robot-1", OrchestratorHost.RobotToken("robot-1"));
+        var task = await FleetApi.SubmitAsync(Host, $"put the {robot.Labels[0]} on the {robot.Labels[1]}");
+        await FleetApi.WaitForTaskAsync(Host, task, FleetApi.IsTerminal);
+        var history = (await FleetApi.EventsAsync(Host, task)).Select(e => e["position"]!.GetValue<long>()).ToList();
+
+        // Read the task's first events, drop the connection, and resume from the last id seen.
+        var seen = new List<long>();
+        using (var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            await foreach (var e in SseReader.ReadAsync(Host.Http, "/api/stream?after=0", cancellationToken: cancel.Token))
+            {
+                Assert.Equal(e.Data["position"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture), e.Id);
+                Assert.Equal(e.Data["type"]!.GetValue<string>(), e.Event);
+                seen.Add(e.Data["position"]!.GetValue<long>());
+                if (e.Data["position"]!.GetValue<long>() >= history[2])
+                {
+                    break;
+                }
+            }
+        }
+        using (var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            await foreach (var e in SseReader.ReadAsync(Host.Http, "/api/stream", lastEventId: seen[^1].ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken: cancel.Token))
+            {
+                seen.Add(e.Data["position"]!.GetValue<long>());
+                if (e.Data["position"]!.GetValue<long>() >= history[^1])
+                {
+                    break;
+                }
+            }
+        }
+
+        Assert.Equal(seen.Distinct().Count(), seen.Count);
+        Assert.True(seen.Order().SequenceEqual(seen));
+        Assert.Empty(history.Except(seen));
+    }
+}
