@@ -1,1 +1,8 @@
-Console.WriteLine("simulator: not yet built");
+using Microsoft.Extensions.Hosting;
+using RoboTracer.Fleet.ServiceDefaults;
+using RoboTracer.Fleet.Simulator;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddServiceDefaults();
+builder.AddFleetSimulator();
+builder.Build().Run();

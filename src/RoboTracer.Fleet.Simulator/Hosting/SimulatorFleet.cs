@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RoboTracer.Fleet.Grpc.Client;
+using RoboTracer.Fleet.Simulator.Configuration;
+using RoboTracer.Fleet.Simulator.Robots;
+
+namespace RoboTracer.Fleet.Simulator.Hosting;
+
+/// <summary>
+/// Runs robots <c>sim-1</c> … <c>sim-N</c> until the host stops. They share one channel: their streams are
+/// multiplexed over HTTP/2 connections (a new one per 100 streams), which is what makes a 1,000-robot fleet cheap.
+/// </summary>
+internal sealed class SimulatorFleet(SimulatorOptions options, TimeProvider time, ILoggerFactory loggers) : BackgroundService
+{
+    private readonly ILogger _logger = loggers.CreateLogger<SimulatorFleet>();
+    private readonly TaskCompletionSource<IReadOnlyList<SimulatedRobot>> _robots = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The robots, once the fleet has created them.</summary>
+    public Task<IReadOnlyList<SimulatedRobot>> Robots => _robots.Task;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var channel = GrpcChannel.ForAddress(options.Orchestrator, new GrpcChannelOptions { MaxSendMessageSize = 64 * 1024 * 1024 });
+        var robotLogger = loggers.CreateLogger<SimulatedRobot>();
+        var robots = new List<SimulatedRobot>(options.Robots);
+        // Scene generation is cheap, but at a thousand robots it is still worth leaving the host's start-up thread.
+        await Task.Yield();
+        for (var i = 1; i <= options.Robots; i++)
+        {
+            var settings = options.ForRobot(i);
+            if (settings.Token.Length == 0)
+            {
+                _logger.LogWarning("{Robot}: no token configured (Fleet:RobotTokens:{Robot}); the orchestrator will likely refuse it", settings.RobotId, settings.RobotId);
+            }
+            robots.Add(new SimulatedRobot(settings, channel, time, robotLogger));
+        }
+        _robots.TrySetResult(robots);
+        _logger.LogInformation("simulating {Count} robots against {Address} (seed {Seed}, render {Render}, {Speed} m/s)",
+            robots.Count, options.Orchestrator, options.Seed, options.Render, options.SpeedMetresPerSecond);
+        await Task.WhenAll(robots.Select(r => r.RunAsync(stoppingToken)));
+    }
+}
