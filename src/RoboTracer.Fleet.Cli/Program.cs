@@ -1,1 +1,3 @@
-Console.WriteLine("fleet: not yet built");
+using RoboTracer.Fleet.Cli;
+
+return await FleetCommand.RunAsync(args, CliContext.ForProcess());
