@@ -1,0 +1,8 @@
+namespace RoboTracer.Fleet.AppHost.Hosting;
+
+/// <summary>
+/// A named endpoint of a resource. <paramref name="KestrelName"/> is the Kestrel endpoint it is handed over as
+/// (<c>Kestrel__Endpoints__{KestrelName}__Url</c>, DESIGN.md §4); null for a resource that is not a Kestrel host.
+/// <paramref name="Port"/> fixes the port (one replica only); null or 0 takes a free loopback port.
+/// </summary>
+internal sealed record EndpointAnnotation(string Name, string? KestrelName, int? Port, string Scheme = "http");

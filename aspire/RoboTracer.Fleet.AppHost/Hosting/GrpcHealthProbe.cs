@@ -1,0 +1,28 @@
+using RoboTracer.Fleet.Contracts.Health.V1;
+using RoboTracer.Fleet.Grpc;
+using RoboTracer.Fleet.Grpc.Client;
+using RoboTracer.Fleet.Grpc.Health;
+
+namespace RoboTracer.Fleet.AppHost.Hosting;
+
+/// <summary>
+/// <c>grpc.health.v1.Health/Check</c> of the whole server answering SERVING. A pool worker reports NOT_SERVING while
+/// it warms its backends, so this waits for the warm-up, not just for the port.
+/// </summary>
+internal sealed class GrpcHealthProbe(string endpointName) : HealthProbe(endpointName)
+{
+    public override async Task<bool> CheckAsync(string endpointUrl, CancellationToken cancellationToken)
+    {
+        using var channel = GrpcChannel.ForAddress(endpointUrl);
+        try
+        {
+            using var call = new HealthClient(channel).CheckAsync(options: new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(5), CancellationToken: cancellationToken));
+            var response = await call.ResponseAsync;
+            return response.Status == HealthCheckResponse.Types.ServingStatus.Serving;
+        }
+        catch (Exception e) when (e is RpcException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}
