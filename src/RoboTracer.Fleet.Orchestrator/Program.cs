@@ -6,5 +6,6 @@ builder.AddServiceDefaults();
 builder.AddFleetOrchestrator();
 
 var app = builder.Build();
+app.MapDefaultEndpoints();
 app.MapFleetOrchestrator();
 app.Run();

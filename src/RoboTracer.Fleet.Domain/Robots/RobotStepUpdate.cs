@@ -10,6 +10,8 @@ namespace RoboTracer.Fleet.Domain.Robots;
 /// <param name="Progress">Fraction of the trace followed, 0..1.</param>
 /// <param name="Failure">Why it failed, when <paramref name="State"/> is <see cref="RobotStepState.Failed"/>.</param>
 /// <param name="Detail">The robot's own words, for people.</param>
+/// <param name="ReceivedAt">When the orchestrator received it (set by the robot's grain): a step's verification
+/// counts observations from then on, including one merged before the task got round to the report.</param>
 public sealed record RobotStepUpdate(
     TaskId Task,
     int StepIndex,
@@ -17,7 +19,8 @@ public sealed record RobotStepUpdate(
     RobotStepState State,
     double Progress,
     RobotFailureKind? Failure = null,
-    string? Detail = null)
+    string? Detail = null,
+    DateTimeOffset? ReceivedAt = null)
 {
     /// <summary>True when the robot is done with the trace, one way or another.</summary>
     public bool IsFinal => State is RobotStepState.Succeeded or RobotStepState.Failed or RobotStepState.Cancelled;

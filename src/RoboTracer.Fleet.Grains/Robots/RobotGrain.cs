@@ -210,7 +210,7 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
             Logger.LogDebug("Robot {Robot} reported on trace {Trace}, which is not its current one: ignored", Id, update.Trace);
             return false;
         }
-        _ = GrainFactory.GetGrain<Tasks.ITaskGrain>(update.Task.Value).OnStepUpdateAsync(update);
+        _ = GrainFactory.GetGrain<Tasks.ITaskGrain>(update.Task.Value).OnStepUpdateAsync(update with { ReceivedAt = now });
         return true;
     }
 

@@ -102,7 +102,8 @@ public sealed partial class TaskGrain
                 return;
             case RobotStepState.Succeeded:
                 await UnwatchAsync(update.Trace);
-                RaiseEvent(new StepVerificationStarted(step.Index, update.Trace, Now));
+                // From when the report arrived: the robot's next observation may be merged before this turn runs.
+                RaiseEvent(new StepVerificationStarted(step.Index, update.Trace, update.ReceivedAt is { } received && received < Now ? received : Now));
                 await ConfirmEventsAsync();
                 await DriveAsync();
                 return;
