@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using RoboTracer.Fleet.Orchestrator.IntegrationTests.Support;
+using RoboTracer.Fleet.Testing;
 
 namespace RoboTracer.Fleet.Orchestrator.IntegrationTests;
 

@@ -1,6 +1,6 @@
 using RoboTracer.Fleet.Contracts.V1;
 using RoboTracer.Fleet.Grpc;
-using RoboTracer.Fleet.Orchestrator.IntegrationTests.Support;
+using RoboTracer.Fleet.Testing;
 
 namespace RoboTracer.Fleet.Orchestrator.IntegrationTests;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Orchestrator.IntegrationTests.Support;
+using RoboTracer.Fleet.Testing;
 
 namespace RoboTracer.Fleet.Orchestrator.IntegrationTests;
 

@@ -6,15 +6,16 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RoboTracer.Fleet.Grpc.Client;
+using RoboTracer.Fleet.Orchestrator;
 using RoboTracer.Fleet.Orchestrator.Hosting;
 
-namespace RoboTracer.Fleet.Orchestrator.IntegrationTests.Support;
+namespace RoboTracer.Fleet.Testing;
 
 /// <summary>
 /// The orchestrator in this process, composed as its Program.cs composes it, on loopback ports the OS picks, with
 /// the API token <see cref="Token"/> and robot tokens <c>robot-{n}</c> → <c>secret-{n}</c> for n in 1..8.
 /// </summary>
-internal sealed class OrchestratorHost : IAsyncDisposable
+public sealed class OrchestratorHost : IAsyncDisposable
 {
     public const string Token = "test-api-token";
 
@@ -43,7 +44,8 @@ internal sealed class OrchestratorHost : IAsyncDisposable
     /// <summary>A client with the API token.</summary>
     public HttpClient Authorized { get; }
 
-    public FleetNode Node => _app.Services.GetRequiredService<FleetNode>();
+    /// <summary>The orchestrator's event store, for tests that check what was recorded.</summary>
+    public RoboTracer.Fleet.EventStore.IEventStore EventStore => _app.Services.GetRequiredService<FleetNode>().Store;
 
     public GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(GrpcAddress);
 

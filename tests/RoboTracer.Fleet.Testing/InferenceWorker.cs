@@ -6,10 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RoboTracer.Fleet.Inference;
 
-namespace RoboTracer.Fleet.Orchestrator.IntegrationTests.Support;
+namespace RoboTracer.Fleet.Testing;
 
 /// <summary>A real pool worker (geometric backend) in this process on a loopback port, composed as its Program.cs does.</summary>
-internal sealed class InferenceWorker : IAsyncDisposable
+public sealed class InferenceWorker : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

@@ -1,4 +1,6 @@
-namespace RoboTracer.Fleet.Orchestrator.IntegrationTests.Support;
+using Xunit;
+
+namespace RoboTracer.Fleet.Testing;
 
 /// <summary>One pool worker and one orchestrator on a fresh SQLite store, shared by a test class.</summary>
 public sealed class FleetFixture : IAsyncLifetime
@@ -7,9 +9,9 @@ public sealed class FleetFixture : IAsyncLifetime
     private InferenceWorker? _worker;
     private OrchestratorHost? _host;
 
-    internal OrchestratorHost Host => _host ?? throw new InvalidOperationException("not started");
+    public OrchestratorHost Host => _host ?? throw new InvalidOperationException("not started");
 
-    internal InferenceWorker Worker => _worker ?? throw new InvalidOperationException("not started");
+    public InferenceWorker Worker => _worker ?? throw new InvalidOperationException("not started");
 
     public string SqlitePath => Path.Combine(_directory, "fleet.db");
 

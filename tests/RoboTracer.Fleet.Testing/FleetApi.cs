@@ -2,10 +2,12 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace RoboTracer.Fleet.Orchestrator.IntegrationTests.Support;
+using Xunit;
+
+namespace RoboTracer.Fleet.Testing;
 
 /// <summary>The REST calls tests make, as JSON nodes (what any client sees).</summary>
-internal static class FleetApi
+public static class FleetApi
 {
     public static async Task<string> SubmitAsync(OrchestratorHost host, string instruction, string? robotId = null)
     {

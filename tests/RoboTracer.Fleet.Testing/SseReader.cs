@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 
-namespace RoboTracer.Fleet.Orchestrator.IntegrationTests.Support;
+namespace RoboTracer.Fleet.Testing;
 
 /// <summary>One server-sent event.</summary>
-internal sealed record SseEvent(string? Id, string? Event, JsonNode Data);
+public sealed record SseEvent(string? Id, string? Event, JsonNode Data);
 
 /// <summary>Reads <c>GET /api/stream</c> as a browser's EventSource would (the parts we use: id, event, data).</summary>
-internal static class SseReader
+public static class SseReader
 {
     public static async IAsyncEnumerable<SseEvent> ReadAsync(HttpClient client, string path, string? lastEventId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -9,14 +9,14 @@ using RoboTracer.Fleet.Inference.Backends;
 using RoboTracer.Fleet.Vision.Scenes;
 using Point3D = RoboTracer.Fleet.Domain.Geometry.Point3D;
 
-namespace RoboTracer.Fleet.Orchestrator.IntegrationTests.Support;
+namespace RoboTracer.Fleet.Testing;
 
 /// <summary>
 /// A scripted robot on a real RobotLink stream: says hello, streams heartbeats and observations of a rendered
 /// tabletop scene, and (when <see cref="AutoExecute"/>) follows every trace at once: accepted, half way, the
 /// object moved to the trace's end, succeeded. Everything the orchestrator sends is kept in <see cref="Received"/>.
 /// </summary>
-internal sealed class TestRobot : IAsyncDisposable
+public sealed class TestRobot : IAsyncDisposable
 {
     private readonly AsyncDuplexStreamingCall<RobotMessage, OrchestratorMessage> _call;
     private readonly SemaphoreSlim _writeLock = new(1, 1);

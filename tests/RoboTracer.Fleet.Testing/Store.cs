@@ -1,7 +1,7 @@
-namespace RoboTracer.Fleet.Orchestrator.IntegrationTests.Support;
+namespace RoboTracer.Fleet.Testing;
 
 /// <summary>Store settings for an orchestrator under test.</summary>
-internal static class Store
+public static class Store
 {
     public static IReadOnlyDictionary<string, string?> Sqlite(string path) => new Dictionary<string, string?>
     {
