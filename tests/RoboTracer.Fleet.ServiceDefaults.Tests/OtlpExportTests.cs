@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using RoboTracer.Fleet.ServiceDefaults.Tests.Otlp;
+using RoboTracer.Fleet.Testing.Otlp;
 
 namespace RoboTracer.Fleet.ServiceDefaults.Tests;
 

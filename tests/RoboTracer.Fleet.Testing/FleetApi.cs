@@ -29,21 +29,25 @@ public static class FleetApi
     /// Follows the task's events on the live stream (from the beginning) and returns the task's view as soon as
     /// <paramref name="done"/> holds for it: driven by events, with a generous timeout.
     /// </summary>
-    public static async Task<JsonNode> WaitForTaskAsync(OrchestratorHost host, string task, Func<JsonNode, bool> done, TimeSpan? timeout = null)
+    public static Task<JsonNode> WaitForTaskAsync(OrchestratorHost host, string task, Func<JsonNode, bool> done, TimeSpan? timeout = null) =>
+        WaitForTaskAsync(host.Http, task, done, timeout);
+
+    /// <summary>The same against any orchestrator <paramref name="http"/> reaches.</summary>
+    public static async Task<JsonNode> WaitForTaskAsync(HttpClient http, string task, Func<JsonNode, bool> done, TimeSpan? timeout = null)
     {
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
-        var last = await GetAsync(host.Http, $"/api/tasks/{task}");
+        var last = await GetAsync(http, $"/api/tasks/{task}");
         if (done(last))
         {
             return last;
         }
         try
         {
-            await foreach (var e in SseReader.ReadAsync(host.Http, "/api/stream?after=0", cancellationToken: cancel.Token))
+            await foreach (var e in SseReader.ReadAsync(http, "/api/stream?after=0", cancellationToken: cancel.Token))
             {
                 if (e.Data["stream"]!.GetValue<string>() == "task-" + task)
                 {
-                    last = await GetAsync(host.Http, $"/api/tasks/{task}");
+                    last = await GetAsync(http, $"/api/tasks/{task}");
                     if (done(last))
                     {
                         return last;
@@ -57,12 +61,47 @@ public static class FleetApi
         throw new TimeoutException($"task {task} did not reach the expected state; last seen: {last.ToJsonString()}");
     }
 
+    /// <summary>Follows the live stream until the robot list satisfies <paramref name="done"/> (generous timeout).</summary>
+    public static async Task<JsonArray> WaitForRobotsAsync(HttpClient http, Func<JsonArray, bool> done, TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
+        var robots = (await GetAsync(http, "/api/robots")).AsArray();
+        if (done(robots))
+        {
+            return robots;
+        }
+        try
+        {
+            await foreach (var e in SseReader.ReadAsync(http, "/api/stream", cancellationToken: cancel.Token))
+            {
+                if (e.Data["stream"]!.GetValue<string>().StartsWith("robot-", StringComparison.Ordinal))
+                {
+                    robots = (await GetAsync(http, "/api/robots")).AsArray();
+                    if (done(robots))
+                    {
+                        return robots;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        throw new TimeoutException($"the robots did not reach the expected state; last seen: {robots.ToJsonString()}");
+    }
+
+    /// <summary>True when at least <paramref name="count"/> robots are online.</summary>
+    public static Func<JsonArray, bool> Online(int count) =>
+        robots => robots.Count(r => r!["connection"]!.GetValue<string>() == "Online") >= count;
+
     public static string Phase(JsonNode task) => task["phase"]!.GetValue<string>();
 
     public static bool IsTerminal(JsonNode task) => Phase(task) is "Completed" or "Failed" or "Cancelled";
 
-    public static async Task<List<JsonNode>> EventsAsync(OrchestratorHost host, string task) =>
-        (await GetAsync(host.Http, $"/api/tasks/{task}/events")).AsArray().Select(n => n!).ToList();
+    public static Task<List<JsonNode>> EventsAsync(OrchestratorHost host, string task) => EventsAsync(host.Http, task);
+
+    public static async Task<List<JsonNode>> EventsAsync(HttpClient http, string task) =>
+        (await GetAsync(http, $"/api/tasks/{task}/events")).AsArray().Select(n => n!).ToList();
 
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 

@@ -8,14 +8,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Xunit;
 
-namespace RoboTracer.Fleet.ServiceDefaults.Tests.Otlp;
+namespace RoboTracer.Fleet.Testing.Otlp;
 
 /// <summary>
 /// An OTLP collector for tests, on Kestrel at 127.0.0.1: OTLP/HTTP (<c>POST /v1/traces|metrics|logs</c>, binary
 /// protobuf) on an HTTP/1.1 port, and OTLP/gRPC (the collector services' <c>Export</c> methods) on an HTTP/2 one.
 /// </summary>
-internal sealed class OtlpReceiver : IAsyncDisposable
+public sealed class OtlpReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedSpan> _spans = new();

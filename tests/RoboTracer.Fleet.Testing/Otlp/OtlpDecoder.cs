@@ -1,4 +1,4 @@
-namespace RoboTracer.Fleet.ServiceDefaults.Tests.Otlp;
+namespace RoboTracer.Fleet.Testing.Otlp;
 
 /// <summary>
 /// Decodes the OTLP export requests (opentelemetry-proto collector/*/v1): each holds Resource{Spans|Metrics|Logs} at
@@ -6,7 +6,7 @@ namespace RoboTracer.Fleet.ServiceDefaults.Tests.Otlp;
 /// at 1 and its items at 2. A Resource's attributes are KeyValue at 1; KeyValue is key 1, AnyValue 2; AnyValue's
 /// string_value is 1. Span: name 5, kind 6, attributes 9. Metric: name 1. LogRecord: body 5, attributes 6.
 /// </summary>
-internal static class OtlpDecoder
+public static class OtlpDecoder
 {
     public static IEnumerable<ReceivedSpan> Spans(ReadOnlyMemory<byte> request) =>
         Items(request, (service, scope, span) => new ReceivedSpan(service, scope, ProtoReader.String(span, 5), (int)ProtoReader.Varint(span, 6), Attributes(span, 9)));

@@ -1,10 +1,10 @@
-namespace RoboTracer.Fleet.ServiceDefaults.Tests.Otlp;
+namespace RoboTracer.Fleet.Testing.Otlp;
 
 /// <summary>
 /// Just enough of the protobuf wire format (protobuf.dev "Encoding") to walk OTLP messages: each field is a varint
 /// key (number &lt;&lt; 3 | wire type) then a varint (0), 8 bytes (1), a length-prefixed payload (2) or 4 bytes (5).
 /// </summary>
-internal static class ProtoReader
+public static class ProtoReader
 {
     public static IEnumerable<ProtoField> Fields(ReadOnlyMemory<byte> message)
     {

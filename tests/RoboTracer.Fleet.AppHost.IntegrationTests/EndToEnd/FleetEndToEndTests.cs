@@ -1,0 +1,113 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using RoboTracer.Fleet.Testing;
+using RoboTracer.Fleet.Testing.Otlp;
+
+namespace RoboTracer.Fleet.AppHost.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// The main job end to end in real processes (DESIGN.md §4): the AppHost with its store, two pool workers, the
+/// orchestrator and 4 simulated robots; instructions submitted over REST as a user would.
+/// </summary>
+public sealed class FleetEndToEndTests
+{
+    // The simulator's well-known objects: every scene has them (src/RoboTracer.Fleet.Simulator/Scenes/WellKnownObjects.cs).
+    private const string ThreeSteps = "put the red cup on the plate, then put the blue box to the left of the plate, then put the green block to the right of the plate";
+
+    [Fact]
+    public async Task On_SQLite_a_three_step_instruction_completes_and_the_events_tell_the_whole_story_in_order()
+    {
+        await using var fleet = await FleetProcess.StartAsync("sqlite");
+        await FleetApi.WaitForRobotsAsync(fleet.Http, FleetApi.Online(4));
+
+        var task = await SubmitAsync(fleet, ThreeSteps);
+        var done = await FleetApi.WaitForTaskAsync(fleet.Http, task, FleetApi.IsTerminal, TimeSpan.FromMinutes(3));
+
+        Assert.True(FleetApi.Phase(done) == "Completed", done.ToJsonString());
+        var types = (await FleetApi.EventsAsync(fleet.Http, task)).Select(e => e["type"]!.GetValue<string>()).ToList();
+        Assert.Equal("TaskSubmitted", types[0]);
+        Assert.Equal("TaskCompleted", types[^1]);
+        Assert.Equal(3, types.Count(t => t == "StepSucceeded"));
+        Assert.Contains("store: SQLite at", fleet.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task On_PostgreSQL_a_task_survives_kill_9_of_the_orchestrator_and_no_acknowledged_event_is_lost()
+    {
+        await using var fleet = await FleetProcess.StartAsync("postgres");
+        await FleetApi.WaitForRobotsAsync(fleet.Http, FleetApi.Online(4));
+        var task = await SubmitAsync(fleet, ThreeSteps);
+        await FleetApi.WaitForTaskAsync(fleet.Http, task, t => t["steps"]!.AsArray().Count == 3 && t["steps"]![0]!["phase"]!.GetValue<string>() == "Succeeded", TimeSpan.FromMinutes(2));
+        var before = await FleetApi.EventsAsync(fleet.Http, task);
+
+        var orchestrator = fleet.ChildProcessId("RoboTracer.Fleet.Orchestrator.dll");
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-KILL", orchestrator.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        var done = await WaitThroughRestartsAsync(() => FleetApi.WaitForTaskAsync(fleet.Http, task, FleetApi.IsTerminal, TimeSpan.FromMinutes(3)));
+        var after = await FleetApi.EventsAsync(fleet.Http, task);
+
+        Assert.True(FleetApi.Phase(done) == "Completed", done.ToJsonString() + "\n" + fleet.Output[^Math.Min(fleet.Output.Length, 4000)..]);
+        Assert.NotEqual(orchestrator, fleet.ChildProcessId("RoboTracer.Fleet.Orchestrator.dll"));
+        // Every event acknowledged before the kill is still there, at the same position, with the same content.
+        Assert.True(after.Count > before.Count);
+        for (var i = 0; i < before.Count; i++)
+        {
+            Assert.Equal(before[i].ToJsonString(), after[i].ToJsonString());
+        }
+        // The robots found the new orchestrator by themselves.
+        await WaitThroughRestartsAsync(() => FleetApi.WaitForRobotsAsync(fleet.Http, FleetApi.Online(4)));
+        Assert.Contains("store: local PostgreSQL cluster", fleet.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_an_OTLP_endpoint_the_spans_of_a_task_arrive_from_submission_through_planning_tracing_and_robot_steps()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var fleet = await FleetProcess.StartAsync("sqlite", new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.HttpEndpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        });
+        await FleetApi.WaitForRobotsAsync(fleet.Http, FleetApi.Online(4));
+
+        var task = await SubmitAsync(fleet, "put the red cup on the plate");
+        await FleetApi.WaitForTaskAsync(fleet.Http, task, FleetApi.IsTerminal, TimeSpan.FromMinutes(2));
+
+        string[] expected = ["task.submit", "task.plan", "trace.query", "robot.step"];
+        await OtlpReceiver.WaitUntilAsync(
+            () => expected.All(name => receiver.Spans.Any(s => s.Name == name && s.Attributes.GetValueOrDefault("robotracer.task") == task)),
+            TimeSpan.FromSeconds(60),
+            $"spans {string.Join(", ", expected)} of task {task}");
+        var spans = receiver.Spans.Where(s => s.Attributes.GetValueOrDefault("robotracer.task") == task).ToList();
+        Assert.All(spans, s => Assert.Equal("orchestrator", s.ServiceName));
+        // The pool workers export too: their server spans for the trace calls.
+        Assert.Contains(receiver.Spans, s => s.ServiceName.StartsWith("pool", StringComparison.Ordinal));
+    }
+
+    private static async Task<string> SubmitAsync(FleetProcess fleet, string instruction)
+    {
+        using var response = await fleet.Authorized.PostAsJsonAsync("/api/tasks", new { instruction });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"submit answered {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!["taskId"]!.GetValue<string>();
+    }
+
+    // While the orchestrator is down (killed, not yet restarted by the AppHost) its port refuses or drops connections.
+    private static async Task<T> WaitThroughRestartsAsync<T>(Func<Task<T>> wait)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (true)
+        {
+            try
+            {
+                return await wait();
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+            }
+        }
+    }
+}
