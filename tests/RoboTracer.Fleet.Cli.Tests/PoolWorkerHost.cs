@@ -51,17 +51,23 @@ internal sealed class PoolWorkerHost : IAsyncDisposable
         Interlocked.Exchange(ref _counter.Finished, 0);
     }
 
-    public static async Task<PoolWorkerHost> StartAsync()
+    /// <summary>Starts a worker; <paramref name="settings"/> add to or override its configuration (e.g. <c>Inference:Backends:simulated:*</c>).</summary>
+    public static async Task<PoolWorkerHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             // Configuration orders endpoints by name, so Grpc binds (and is listed) before Http.
             ["Kestrel:Endpoints:Grpc:Url"] = "http://127.0.0.1:0",
             ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",
             ["Inference:WorkerId"] = "cli-test-worker",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+        builder.Configuration.AddInMemoryCollection(configuration);
         builder.AddInferenceWorker();
         var counter = new CallCounter();
         builder.Services.AddSingleton<IStartupFilter>(counter);

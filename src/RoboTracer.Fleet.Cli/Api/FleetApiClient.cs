@@ -70,6 +70,13 @@ internal sealed class FleetApiClient : IDisposable
     public Task<List<RobotView>> ListRobotsAsync(CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, "api/robots", null, FleetApiJsonContext.Default.ListRobotView, cancellationToken);
 
+    /// <summary><c>GET /api/blobs/{sha256}</c>: a recorded image or depth PNG, by the hash an event holds.</summary>
+    public async Task<byte[]> GetBlobAsync(string sha256, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(HttpMethod.Get, $"api/blobs/{Uri.EscapeDataString(sha256)}", null, cancellationToken);
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+    }
+
     /// <summary>
     /// <c>GET /api/stream</c>: every event recorded after <paramref name="after"/> (the server's default start
     /// when null), then live ones, until cancelled. A dropped stream is resumed after the last position seen for
@@ -197,6 +204,21 @@ internal sealed class FleetApiClient : IDisposable
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
+        using var response = await SendRawAsync(method, path, content, cancellationToken);
+        try
+        {
+            return await response.Content.ReadFromJsonAsync(type, cancellationToken)
+                ?? throw new FleetApiException(FleetApiError.ServerError, $"the server answered {method} /{path} with null");
+        }
+        catch (JsonException ex)
+        {
+            throw new FleetApiException(FleetApiError.ServerError, $"the server's answer to {method} /{path} does not follow the contract: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Sends the request and reads the whole answer within <see cref="RequestTimeout"/>; a failure status throws.</summary>
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(RequestTimeout);
         using var request = CreateRequest(method, path);
@@ -214,19 +236,16 @@ internal sealed class FleetApiClient : IDisposable
         {
             throw Unreachable($"no answer within {RequestTimeout.TotalSeconds:0} s", ex);
         }
-        using (response)
+        try
         {
             await EnsureSuccessAsync(response, cancellationToken);
-            try
-            {
-                return await response.Content.ReadFromJsonAsync(type, cancellationToken)
-                    ?? throw new FleetApiException(FleetApiError.ServerError, $"the server answered {method} /{path} with null");
-            }
-            catch (JsonException ex)
-            {
-                throw new FleetApiException(FleetApiError.ServerError, $"the server's answer to {method} /{path} does not follow the contract: {ex.Message}", ex);
-            }
         }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+        return response;
     }
 
     private FleetApiException Unreachable(string detail, Exception? inner) =>

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using RoboTracer.Fleet.Evaluation;
 using RoboTracer.Fleet.Grpc;
-using RoboTracer.Fleet.Inference.Pool;
 using Spectre.Console;
 
 namespace RoboTracer.Fleet.Cli.Commands;
@@ -53,30 +52,13 @@ internal static partial class EvalCommands
             }
             var tasks = EvalTasks.Parse(parse.GetRequiredValue(task));
             var workers = parse.GetValue(pool) is { Length: > 0 } urls ? TraceCommand.PoolUrls(urls) : null;
+            await using var queries = TraceQueries.Create(workers, parse.GetValue(backend), TimeSpan.FromSeconds(parse.GetValue(timeout)));
             var options = new EvalRunOptions
             {
                 OutputDirectory = parse.GetValue(outputs),
-                Backend = workers is null ? "" : parse.GetValue(backend) ?? "",
+                Backend = queries.RequestBackend,
             };
-            TracePool? tracePool = null;
-            ITraceQuery inner;
-            if (workers is null)
-            {
-                try
-                {
-                    inner = BackendTraceQuery.Create(parse.GetValue(backend) ?? "geometric");
-                }
-                catch (ArgumentException ex)
-                {
-                    throw CliException.Usage($"--backend: {ex.Message}");
-                }
-            }
-            else
-            {
-                tracePool = new TracePool(new TracePoolOptions { Workers = workers });
-                inner = new PoolTraceQuery(tracePool, TimeSpan.FromSeconds(parse.GetValue(timeout)));
-            }
-            var query = new FirstErrorQuery(inner);
+            var query = new FirstErrorQuery(queries.Query);
             try
             {
                 var results = await RunWithProgressAsync(context, set, name, parse.GetRequiredValue(task), tasks, query, parse.GetValue(concurrency), options, cancellationToken);
@@ -93,13 +75,6 @@ internal static partial class EvalCommands
                 throw new CliException(
                     ExitCodes.Interrupted,
                     $"interrupted; finished predictions are on disk ({string.Join("; ", kept)}). Run the same command again to resume.");
-            }
-            finally
-            {
-                if (tracePool is not null)
-                {
-                    await tracePool.DisposeAsync();
-                }
             }
         });
         return command;

@@ -9,7 +9,8 @@ namespace RoboTracer.Fleet.Cli.Commands;
 
 /// <summary>
 /// <c>replay</c>: plays a task's recorded history with its original timing scaled by <c>--speed</c>, from the
-/// orchestrator (<c>/api/tasks/{id}/events</c>) or from a file that <c>--export</c> wrote (<c>--import</c>).
+/// orchestrator (<c>/api/tasks/{id}/events</c>) or from a file that <c>--export</c> wrote (<c>--import</c>); or,
+/// with <c>--with-backend</c>, asks another backend the task's recorded trace questions (<see cref="WhatIfReplay"/>).
 /// </summary>
 internal static class ReplayCommand
 {
@@ -45,7 +46,19 @@ internal static class ReplayCommand
         });
         var export = new Option<string?>("--export") { Description = "Write the task's history to FILE as JSON lines instead of playing it", HelpName = "FILE" };
         var import = new Option<string?>("--import") { Description = "Play a history that --export wrote", HelpName = "FILE" };
-        var command = new Command("replay", "Replay a task's events with their original timing") { task, speed, maxGap, export, import };
+        var withBackend = new Option<string?>("--with-backend")
+        {
+            Description = "What-if: ask this backend every trace question the task recorded (same image, depth, intrinsics, instruction) "
+                + "and report per trace the Fréchet and end-point distances to the recorded trace, in metres; the last line is JSON. "
+                + "With --pool, the workers' backend of that name; without, the in-process one (geometric)",
+            HelpName = "NAME",
+        };
+        var pool = TraceCommand.PoolOption("With --with-backend: query these pool workers over gRPC (repeatable)");
+        var timeout = TraceCommand.TimeoutOption(30);
+        var command = new Command("replay", "Replay a task's events with their original timing, or re-run its trace queries on another backend")
+        {
+            task, speed, maxGap, export, import, withBackend, pool, timeout,
+        };
         var server = ServerOptions.AddTo(command);
         command.Validators.Add(result =>
         {
@@ -55,9 +68,31 @@ internal static class ReplayCommand
             {
                 result.AddError("replay needs a task id or --import FILE (one of them)");
             }
+            var whatIf = result.GetValue(withBackend) is not null;
+            if (whatIf && result.GetValue(export) is not null)
+            {
+                result.AddError("--with-backend and --export do not go together: export the history, then re-run it with --import FILE --with-backend NAME");
+            }
+            if (!whatIf && result.GetValue(pool) is { Length: > 0 })
+            {
+                result.AddError("--pool goes with --with-backend NAME");
+            }
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var whatIf = parse.GetValue(withBackend);
+            if (whatIf is not null && string.IsNullOrWhiteSpace(whatIf))
+            {
+                throw CliException.Usage("--with-backend needs a backend name, e.g. geometric");
+            }
+            // Made before anything is read, so a backend that cannot be used fails at once.
+            await using var queries = whatIf is null
+                ? null
+                : TraceQueries.Create(
+                    parse.GetValue(pool) is { Length: > 0 } urls ? TraceCommand.PoolUrls(urls) : null,
+                    whatIf,
+                    TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                    "--with-backend");
             List<FleetEvent> events;
             string source;
             if (parse.GetValue(import) is { } file)
@@ -73,6 +108,12 @@ internal static class ReplayCommand
                 source = $"task {taskId}";
             }
             events.Sort((a, b) => a.Position.CompareTo(b.Position));
+            if (queries is not null)
+            {
+                // The recorded frames' blobs are on the server, also for a history read from a file.
+                using var blobs = server.CreateClient(parse, context);
+                return await WhatIfReplay.RunAsync(context, blobs, events, whatIf!, queries, cancellationToken);
+            }
             if (parse.GetValue(export) is { } target)
             {
                 await ExportAsync(target, events, cancellationToken);
