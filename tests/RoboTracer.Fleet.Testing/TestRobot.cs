@@ -153,6 +153,21 @@ public sealed class TestRobot : IAsyncDisposable
 
     private async Task ObserveAsync()
     {
+        // Built while holding the write lock, so what goes out shows every change reported before it: a robot must
+        // never follow "step succeeded" with a picture from before the step.
+        await _writeLock.WaitAsync(_stop.Token);
+        try
+        {
+            await _call.RequestStream.WriteAsync(new RobotMessage { Observation = Observation() }, _stop.Token);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private Observation Observation()
+    {
         var intrinsics = _scene.Intrinsics;
         var observation = new Observation
         {
@@ -175,7 +190,7 @@ public sealed class TestRobot : IAsyncDisposable
                 });
             }
         }
-        await SendAsync(new RobotMessage { Observation = observation }, _stop.Token);
+        return observation;
     }
 
     // Robots observe continuously; a step's verification waits for an observation made after the robot finished.
