@@ -41,7 +41,15 @@ internal sealed class DistributedApplication(DistributedApplicationModel model, 
                 // Stop requested, or a resource failed to start.
             }
             log.Host("stopping");
-            await Task.WhenAll(starts);
+            try
+            {
+                await Task.WhenAll(starts);
+            }
+            catch (Exception e)
+            {
+                // Whatever went wrong while starting, the children that did start must still be stopped below.
+                log.Host($"a resource failed while starting: {e.Message}");
+            }
             foreach (var resource in Model.Resources.Reverse())
             {
                 await resourceStops[resource].CancelAsync();

@@ -20,6 +20,11 @@ internal sealed class GrpcHealthProbe(string endpointName) : HealthProbe(endpoin
             var response = await call.ResponseAsync;
             return response.Status == HealthCheckResponse.Types.ServingStatus.Serving;
         }
+        catch (RpcException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // The channel reports the caller's cancellation as CANCELLED; the caller waits for a cancellation.
+            throw new OperationCanceledException("the health check was cancelled", e, cancellationToken);
+        }
         catch (Exception e) when (e is RpcException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
             return false;

@@ -86,6 +86,20 @@ public sealed class FleetEndToEndTests
         Assert.Contains(receiver.Spans, s => s.ServiceName.StartsWith("pool", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Ctrl_C_while_the_pool_warms_up_stops_every_child_and_exits_0()
+    {
+        await using var fleet = await FleetProcess.StartAsync("sqlite", untilLine: "[apphost] pool: started");
+        var workers = fleet.ChildProcessIds("RoboTracer.Fleet.Inference.dll");
+
+        var exitCode = await fleet.StopAsync();
+
+        Assert.Equal(2, workers.Count);
+        Assert.Equal(0, exitCode);
+        Assert.Contains("[apphost] stopped", fleet.Output, StringComparison.Ordinal);
+        Assert.All(workers, pid => Assert.False(Directory.Exists($"/proc/{pid}"), $"pool worker {pid} outlived the AppHost"));
+    }
+
     private static async Task<string> SubmitAsync(FleetProcess fleet, string instruction)
     {
         using var response = await fleet.Authorized.PostAsJsonAsync("/api/tasks", new { instruction });

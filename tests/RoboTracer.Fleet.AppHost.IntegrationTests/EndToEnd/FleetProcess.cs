@@ -43,7 +43,8 @@ internal sealed partial class FleetProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<FleetProcess> StartAsync(string store, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Starts the AppHost and waits until it says the fleet is up (or, with <paramref name="untilLine"/>, until it prints that line).</summary>
+    public static async Task<FleetProcess> StartAsync(string store, IReadOnlyDictionary<string, string>? environment = null, string? untilLine = null)
     {
         var data = Path.Combine(Path.GetTempPath(), "fleet-e2e-" + Guid.NewGuid().ToString("N")[..8]);
         var start = new ProcessStartInfo("dotnet")
@@ -69,6 +70,14 @@ internal sealed partial class FleetProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var dashboard = await fleet._dashboard.Task.WaitAsync(TimeSpan.FromSeconds(120));
+        fleet.Http.BaseAddress = dashboard;
+        fleet.Authorized.BaseAddress = dashboard;
+        fleet.Authorized.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        if (untilLine is not null)
+        {
+            await fleet.WaitForLineAsync(untilLine);
+            return fleet;
+        }
         try
         {
             await fleet._up.Task.WaitAsync(TimeSpan.FromSeconds(180));
@@ -77,34 +86,65 @@ internal sealed partial class FleetProcess : IAsyncDisposable
         {
             throw new TimeoutException($"the fleet did not come up; output:\n{fleet.Output}");
         }
-        fleet.Http.BaseAddress = dashboard;
-        fleet.Authorized.BaseAddress = dashboard;
-        fleet.Authorized.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         return fleet;
     }
 
+    /// <summary>Waits until the AppHost printed a line starting with <paramref name="prefix"/>.</summary>
+    public async Task WaitForLineAsync(string prefix)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (!Output.Split('\n').Any(l => l.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            if (DateTime.UtcNow > deadline || _process.HasExited)
+            {
+                throw new TimeoutException($"the AppHost never printed '{prefix}'; output:\n{Output}");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>The process ids of the AppHost's children running <paramref name="assembly"/>.</summary>
+    public IReadOnlyList<int> ChildProcessIds(string assembly) => [.. Children().Where(c => c.CommandLine.Contains(assembly, StringComparison.Ordinal)).Select(c => c.Id)];
+
+    /// <summary>Sends SIGTERM, as Ctrl-C would, and returns the AppHost's exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        return _process.ExitCode;
+    }
+
     /// <summary>The process id of the AppHost's child whose command line names <paramref name="assembly"/>.</summary>
-    public int ChildProcessId(string assembly)
+    public int ChildProcessId(string assembly) =>
+        ChildProcessIds(assembly) is [var id, ..] ? id : throw new InvalidOperationException($"no child of the AppHost runs {assembly}; output so far:\n{Output}");
+
+    private IEnumerable<(int Id, string CommandLine)> Children()
     {
         foreach (var directory in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
         {
+            (int, string)? child = null;
             try
             {
                 var stat = File.ReadAllText(Path.Combine(directory, "stat"));
                 // Field 4 is the parent pid; the command name (field 2) may hold spaces, so count from its ')'.
                 var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
-                if (parent == _process.Id && commandLine.Contains(assembly, StringComparison.Ordinal))
+                if (parent == _process.Id)
                 {
-                    return int.Parse(Path.GetFileName(directory), System.Globalization.CultureInfo.InvariantCulture);
+                    child = (int.Parse(Path.GetFileName(directory), System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' '));
                 }
             }
             catch (IOException)
             {
                 // The process ended while we looked.
             }
+            if (child is { } found)
+            {
+                yield return found;
+            }
         }
-        throw new InvalidOperationException($"no child of the AppHost runs {assembly}; output so far:\n{Output}");
     }
 
     public async ValueTask DisposeAsync()
