@@ -1,6 +1,8 @@
 using System.Text.Json;
 using RoboTracer.Fleet.Evaluation;
 
+using RoboTracer.Fleet.Testing;
+
 namespace RoboTracer.Fleet.Cli.Tests;
 
 /// <summary><c>eval make → run → score</c> through a real pool worker on loopback, with an interrupted run resumed.</summary>
@@ -8,9 +10,9 @@ public sealed class EvalRunTests : IAsyncLifetime
 {
     private const int Samples = 20;
     private readonly TempDirectory _directory = new();
-    private PoolWorkerHost _worker = null!;
+    private InferenceWorker _worker = null!;
 
-    public async Task InitializeAsync() => _worker = await PoolWorkerHost.StartAsync();
+    public async Task InitializeAsync() => _worker = await InferenceWorker.StartAsync();
 
     public async Task DisposeAsync()
     {
@@ -25,7 +27,7 @@ public sealed class EvalRunTests : IAsyncLifetime
         var make = await FleetCli.RunAsync("eval", "make", "--out", bench, "--samples", "20", "--seed", "11", "--size", "320x240");
         Assert.True(make.ExitCode == 0, make.ToString());
         Assert.Equal(Samples, BenchSet.Load(bench).Samples.Count);
-        string[] run = ["eval", "run", "--bench", bench, "--model", "RoboTracer-geo", "--task", "3D", "--pool", _worker.GrpcUrl, "--concurrency", "1"];
+        string[] run = ["eval", "run", "--bench", bench, "--model", "RoboTracer-geo", "--task", "3D", "--pool", _worker.GrpcAddress, "--concurrency", "1"];
 
         // Act 1: cancel the run (as Ctrl+C does) once the worker has answered 7 samples.
         using var interrupt = new CancellationTokenSource();

@@ -3,6 +3,8 @@ using System.Text.Json;
 using RoboTracer.Fleet.Domain.Geometry;
 using RoboTracer.Fleet.Vision.Scenes;
 
+using RoboTracer.Fleet.Testing;
+
 namespace RoboTracer.Fleet.Cli.Tests;
 
 /// <summary><c>trace</c> against a real pool worker on loopback (geometric backend) with a rendered tabletop scene.</summary>
@@ -10,11 +12,11 @@ public sealed class TraceCommandTests : IAsyncLifetime
 {
     private static readonly TabletopScene Scene = TabletopScene.Generate(5, new TabletopSceneOptions { Width = 320, Height = 240, MinObjects = 4, MaxObjects = 5 });
     private readonly TempDirectory _directory = new();
-    private PoolWorkerHost _worker = null!;
+    private InferenceWorker _worker = null!;
 
     public async Task InitializeAsync()
     {
-        _worker = await PoolWorkerHost.StartAsync();
+        _worker = await InferenceWorker.StartAsync();
         var rendered = Scene.Render();
         await File.WriteAllBytesAsync(_directory["rgb.png"], rendered.Rgb.ToPng());
         await File.WriteAllBytesAsync(_directory["depth.png"], rendered.Depth.ToPng());
@@ -31,7 +33,7 @@ public sealed class TraceCommandTests : IAsyncLifetime
     {
         var (from, to) = (Scene.Objects[0].Label, Scene.Objects[1].Label);
 
-        var run = await FleetCli.RunAsync(Args(_worker.GrpcUrl, $"put the {from} on the {to}", "--object", Hint(0), "--object", Hint(1)));
+        var run = await FleetCli.RunAsync(Args(_worker.GrpcAddress, $"put the {from} on the {to}", "--object", Hint(0), "--object", Hint(1)));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(1, _worker.TraceCalls);
@@ -47,7 +49,7 @@ public sealed class TraceCommandTests : IAsyncLifetime
     public async Task The_workers_refusal_is_shown_with_exit_2()
     {
         // No hints: the geometric backend cannot know what to move.
-        var run = await FleetCli.RunAsync(Args(_worker.GrpcUrl, "put the cup on the plate"));
+        var run = await FleetCli.RunAsync(Args(_worker.GrpcAddress, "put the cup on the plate"));
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("the worker refused the request: ", run.Error, StringComparison.Ordinal);
@@ -71,7 +73,7 @@ public sealed class TraceCommandTests : IAsyncLifetime
     [InlineData("--object", "cup=1,2,3", "must be six numbers")]
     public async Task Bad_inputs_exit_2_before_any_call(string option, string value, string message)
     {
-        var args = Args(_worker.GrpcUrl, "put the cup on the plate").ToList();
+        var args = Args(_worker.GrpcAddress, "put the cup on the plate").ToList();
         var at = args.IndexOf(option);
         var given = value.EndsWith(".png", StringComparison.Ordinal) ? _directory[value] : value;
         if (at >= 0)

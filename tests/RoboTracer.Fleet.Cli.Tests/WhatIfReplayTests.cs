@@ -12,7 +12,7 @@ namespace RoboTracer.Fleet.Cli.Tests;
 /// </summary>
 public sealed class WhatIfReplayTests(FleetFixture fleet, ITestOutputHelper output) : IClassFixture<FleetFixture>, IAsyncLifetime
 {
-    private PoolWorkerHost _other = null!;
+    private InferenceWorker _other = null!;
     private string _task = "";
     // The step of each recorded trace, in order: a step traced again (a scene change, a retry) has several.
     private List<int> _tracedSteps = [];
@@ -27,7 +27,7 @@ public sealed class WhatIfReplayTests(FleetFixture fleet, ITestOutputHelper outp
 
     public async Task InitializeAsync()
     {
-        _other = await PoolWorkerHost.StartAsync(new Dictionary<string, string?>
+        _other = await InferenceWorker.StartAsync(new Dictionary<string, string?>
         {
             ["Inference:Backends:simulated:FixedLatency"] = "00:00:00.001",
             ["Inference:Backends:simulated:PerItemLatency"] = "00:00:00",
@@ -48,7 +48,7 @@ public sealed class WhatIfReplayTests(FleetFixture fleet, ITestOutputHelper outp
     [Fact]
     public async Task What_if_replay_with_a_differently_configured_backend_yields_one_nonzero_distance_per_recorded_trace()
     {
-        var run = await FleetCli.RunAsync(["replay", _task, "--with-backend", "simulated", "--pool", _other.GrpcUrl], Environment);
+        var run = await FleetCli.RunAsync(["replay", _task, "--with-backend", "simulated", "--pool", _other.GrpcAddress], Environment);
 
         output.WriteLine(run.ToString());
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -102,7 +102,7 @@ public sealed class WhatIfReplayTests(FleetFixture fleet, ITestOutputHelper outp
         var export = await FleetCli.RunAsync(["replay", _task, "--export", file], Environment);
         Assert.True(export.ExitCode == 0, export.ToString());
 
-        var run = await FleetCli.RunAsync(["replay", "--import", file, "--with-backend", "simulated", "--pool", _other.GrpcUrl], Environment);
+        var run = await FleetCli.RunAsync(["replay", "--import", file, "--with-backend", "simulated", "--pool", _other.GrpcAddress], Environment);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var steps = Steps(run, "simulated");
@@ -113,7 +113,7 @@ public sealed class WhatIfReplayTests(FleetFixture fleet, ITestOutputHelper outp
     [Fact]
     public async Task A_backend_the_worker_does_not_serve_is_reported_per_trace_with_exit_1()
     {
-        var run = await FleetCli.RunAsync(["replay", _task, "--with-backend", "no-such-backend", "--pool", _other.GrpcUrl], Environment);
+        var run = await FleetCli.RunAsync(["replay", _task, "--with-backend", "no-such-backend", "--pool", _other.GrpcAddress], Environment);
 
         Assert.Equal(1, run.ExitCode);
         var steps = Steps(run, "no-such-backend");
