@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
@@ -79,10 +80,24 @@ public sealed class OrchestratorHost : IAsyncDisposable
         }
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddFleetOrchestrator();
+        ServeDashboard(builder);
         var app = builder.Build();
         app.MapFleetOrchestrator();
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
         return new OrchestratorHost(app);
+    }
+
+    // The dashboard's files stay in the orchestrator's wwwroot (a build copies them nowhere; only publish does) and this
+    // host's content root is the test's bin directory. The build's static web assets manifest maps them, exactly
+    // as `dotnet run` does in Development, so the browser tests see the files in the tree.
+    private static void ServeDashboard(WebApplicationBuilder builder)
+    {
+        var manifest = Path.Combine(AppContext.BaseDirectory, "RoboTracer.Fleet.Orchestrator.staticwebassets.runtime.json");
+        if (File.Exists(manifest))
+        {
+            builder.WebHost.UseSetting(WebHostDefaults.StaticWebAssetsKey, manifest);
+            builder.WebHost.UseStaticWebAssets();
+        }
     }
 
     public async ValueTask DisposeAsync()
