@@ -7,7 +7,8 @@ namespace RoboTracer.Fleet.Orchestrator.IntegrationTests;
 /// <summary>
 /// Tasks end to end on one orchestrator (SQLite) with a real pool worker (geometric backend) and scripted robots
 /// on real links: planning, tracing over gRPC, execution, scene changes, disconnects, cancellation, the history.
-/// The tests of this class share the orchestrator and run one after another; each leaves no robot connected.
+/// The tests of this class share the orchestrator and run one after another; each leaves no robot connected, and each
+/// uses its own robot and so its own scene (scene memory remembers what an earlier test's robot did to a scene).
 /// </summary>
 public sealed class TaskFlowTests(FleetFixture fleet) : IClassFixture<FleetFixture>
 {
@@ -48,7 +49,7 @@ public sealed class TaskFlowTests(FleetFixture fleet) : IClassFixture<FleetFixtu
     [Fact]
     public async Task The_trace_records_the_frame_the_tracer_saw_and_its_image_is_served()
     {
-        await using var robot = await TestRobot.ConnectAsync(Host.Channel, "robot-1", OrchestratorHost.RobotToken("robot-1"));
+        await using var robot = await TestRobot.ConnectAsync(Host.Channel, "robot-4", OrchestratorHost.RobotToken("robot-4"));
         var task = await FleetApi.SubmitAsync(Host, $"put the {robot.Labels[0]} on the {robot.Labels[1]}");
         await FleetApi.WaitForTaskAsync(Host, task, FleetApi.IsTerminal);
 
@@ -146,7 +147,7 @@ public sealed class TaskFlowTests(FleetFixture fleet) : IClassFixture<FleetFixtu
     [Fact]
     public async Task The_live_stream_resumes_after_the_last_event_id_without_gaps_or_duplicates()
     {
-        await using var robot = await TestRobot.ConnectAsync(Host.Channel, "robot-1", OrchestratorHost.RobotToken("robot-1"));
+        await using var robot = await TestRobot.ConnectAsync(Host.Channel, "robot-5", OrchestratorHost.RobotToken("robot-5"));
         var task = await FleetApi.SubmitAsync(Host, $"put the {robot.Labels[0]} on the {robot.Labels[1]}");
         await FleetApi.WaitForTaskAsync(Host, task, FleetApi.IsTerminal);
         var history = (await FleetApi.EventsAsync(Host, task)).Select(e => e["position"]!.GetValue<long>()).ToList();
