@@ -14,6 +14,9 @@ internal static class OrchestratorExtensions
     {
         var configuration = builder.Configuration;
         builder.WebHost.UseFleetEndpoints();
+        // The dashboard from a build output started anywhere (not only from the project folder): the build's
+        // static-web-assets manifest points at wwwroot; a published app has wwwroot beside it and no manifest.
+        builder.WebHost.UseStaticWebAssets();
         var options = OrchestratorOptions.FromConfiguration(configuration);
         builder.Services.AddSingleton(options);
         builder.Services.AddFleetPlanner(configuration);
