@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Google.Protobuf;
 using RoboTracer.Fleet.Cli.Api;
 using RoboTracer.Fleet.Cli.Output;
 using RoboTracer.Fleet.Domain.Events;
@@ -10,7 +9,7 @@ using RoboTracer.Fleet.Evaluation;
 using RoboTracer.Fleet.Grains.Serialization;
 using RoboTracer.Fleet.Grpc;
 using RoboTracer.Fleet.Inference.Backends;
-using RoboTracer.Fleet.Vision;
+using RoboTracer.Fleet.Inference.Pool;
 using Wire = RoboTracer.Fleet.Contracts.V1;
 
 namespace RoboTracer.Fleet.Cli.Commands;
@@ -130,17 +129,6 @@ internal static class WhatIfReplay
         CancellationToken cancellationToken)
     {
         var rgb = await BlobAsync(client, blobs, frame.Rgb, cancellationToken);
-        if (!ImageFormat.TrySniff(rgb, out var image, out var imageError))
-        {
-            throw new CliException(ExitCodes.ServerError, $"the recorded image {frame.Rgb} is not an image: {imageError}");
-        }
-        var request = new Wire.TraceRequest
-        {
-            RequestId = $"whatif-{assigned.Trace.Value}-{Guid.NewGuid().ToString("N")[..8]}",
-            Instruction = instruction,
-            Image = new Wire.Image { Data = ByteString.CopyFrom(rgb), MediaType = image.MediaType },
-            Backend = backend,
-        };
         Vision.DepthImage? depth = null;
         if (frame.Depth is { } depthBlob)
         {
@@ -152,25 +140,16 @@ internal static class WhatIfReplay
             {
                 throw new CliException(ExitCodes.ServerError, $"the recorded depth {depthBlob} is not a 16-bit depth PNG: {ex.Message}", ex);
             }
-            request.Depth = new Wire.DepthImage
-            {
-                Data = ByteString.CopyFrom(depth.To16UC1()),
-                Encoding = Wire.DepthEncoding._16Uc1,
-                Width = (uint)depth.Width,
-                Height = (uint)depth.Height,
-            };
         }
-        if (frame.Intrinsics is { } k)
+        Wire.TraceRequest request;
+        try
         {
-            request.Intrinsics = new Wire.CameraIntrinsics { Fx = k.Fx, Fy = k.Fy, Cx = k.Cx, Cy = k.Cy, Width = (uint)k.Width, Height = (uint)k.Height };
+            request = StepTraceRequest.Build($"whatif-{assigned.Trace.Value}-{Guid.NewGuid().ToString("N")[..8]}", instruction, rgb, depth,
+                frame.Intrinsics, assigned.Object, assigned.Destination, [], backend);
         }
-        foreach (var hint in new[] { assigned.Object, assigned.Destination }.OfType<SceneObjectState>().DistinctBy(h => h.Id))
+        catch (FormatException ex)
         {
-            request.SceneHints.Add(new Wire.SceneObject { Id = hint.Id, Label = hint.Label, Box = ToWire(hint.Box), Confidence = (float)hint.Confidence });
-        }
-        if (assigned.Destination is { } destination)
-        {
-            request.Destination = ToWire(destination.Box);
+            throw new CliException(ExitCodes.ServerError, $"the recorded image {frame.Rgb} is not usable: {ex.Message}", ex);
         }
         return (request, depth);
     }
@@ -209,17 +188,6 @@ internal static class WhatIfReplay
             blobs[blob.Sha256] = content;
         }
         return content;
-    }
-
-    private static Wire.Box3D ToWire(OrientedBox3D box)
-    {
-        var (w, x, y, z) = box.Rotation.ToQuaternion();
-        return new Wire.Box3D
-        {
-            Center = Inference.Backends.ProtoGeometry.ToWire(box.Center),
-            Extent = Inference.Backends.ProtoGeometry.ToWire(box.Extent),
-            Rotation = new Wire.Quaternion { W = w, X = x, Y = y, Z = z },
-        };
     }
 
     private static T Read<T>(FleetEvent recorded, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)

@@ -18,6 +18,13 @@ public static class ProtoGeometry
     /// <summary>A wire point as a domain point.</summary>
     public static Point3D ToPoint(Contracts.V1.Point3D? point) => point is null ? default : new Point3D(point.X, point.Y, point.Z);
 
+    /// <summary>An oriented box as a wire box (centre, full extents, unit quaternion).</summary>
+    public static Contracts.V1.Box3D ToWire(OrientedBox3D box)
+    {
+        var (w, x, y, z) = box.Rotation.ToQuaternion();
+        return new Contracts.V1.Box3D { Center = ToWire(box.Center), Extent = ToWire(box.Extent), Rotation = new Contracts.V1.Quaternion { W = w, X = x, Y = y, Z = z } };
+    }
+
     /// <summary>A domain point as a wire point.</summary>
     public static Contracts.V1.Point3D ToWire(Point3D point) => new() { X = point.X, Y = point.Y, Z = point.Z };
 }

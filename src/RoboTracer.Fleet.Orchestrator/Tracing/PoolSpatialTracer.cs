@@ -1,6 +1,4 @@
-using Google.Protobuf;
 using RoboTracer.Fleet.Domain.Geometry;
-using RoboTracer.Fleet.Domain.Scene;
 using RoboTracer.Fleet.Domain.Traces;
 using RoboTracer.Fleet.EventStore;
 using RoboTracer.Fleet.Grains.Tracing;
@@ -42,55 +40,11 @@ internal sealed class PoolSpatialTracer(IEventStore store, TracePool pool, TaskT
             $"scene memory has no image of the scene robot '{query.Robot}' works in yet; the robot must send an observation first");
         var rgb = await store.GetBlobAsync(BlobHash.Parse(frame.Rgb.Sha256), cancellationToken)
             ?? throw new InvalidOperationException($"the frame's image blob {frame.Rgb} is missing from the store");
-        var request = new Wire.TraceRequest
+        DepthImage? depth = null;
+        if (frame.Depth is { } depthBlob && await store.GetBlobAsync(BlobHash.Parse(depthBlob.Sha256), cancellationToken) is { } depthPng)
         {
-            RequestId = query.Trace.Value,
-            Instruction = query.Instruction,
-            Image = new Wire.Image { Data = ByteString.CopyFrom(rgb), MediaType = ImageFormat.Sniff(rgb).MediaType },
-            Backend = options.TraceBackend ?? string.Empty,
-        };
-        if (frame.Depth is { } depthBlob
-            && await store.GetBlobAsync(BlobHash.Parse(depthBlob.Sha256), cancellationToken) is { } depthPng)
-        {
-            var depth = DepthImage.FromPng(depthPng);
-            request.Depth = new Wire.DepthImage
-            {
-                Data = ByteString.CopyFrom(depth.To16UC1()),
-                Encoding = Wire.DepthEncoding._16Uc1,
-                Width = (uint)depth.Width,
-                Height = (uint)depth.Height,
-            };
+            depth = DepthImage.FromPng(depthPng);
         }
-        if (frame.Intrinsics is { } k)
-        {
-            request.Intrinsics = new Wire.CameraIntrinsics { Fx = k.Fx, Fy = k.Fy, Cx = k.Cx, Cy = k.Cy, Width = (uint)k.Width, Height = (uint)k.Height };
-        }
-        // The object and destination first: a backend that reads hints in order (the geometric one) sees them.
-        foreach (var hint in Ordered(query))
-        {
-            request.SceneHints.Add(new Wire.SceneObject { Id = hint.Id, Label = hint.Label, Box = ToWire(hint.Box), Confidence = (float)hint.Confidence });
-        }
-        if (query.Destination is { } destination)
-        {
-            request.Destination = ToWire(destination.Box);
-        }
-        return request;
-    }
-
-    private static IEnumerable<SceneObjectState> Ordered(TraceQuery query)
-    {
-        var first = new[] { query.Object, query.Destination }.OfType<SceneObjectState>().ToList();
-        return first.Concat(query.SceneHints.Where(h => first.All(f => f.Id != h.Id)));
-    }
-
-    private static Wire.Box3D ToWire(OrientedBox3D box)
-    {
-        var (w, x, y, z) = box.Rotation.ToQuaternion();
-        return new Wire.Box3D
-        {
-            Center = ProtoGeometry.ToWire(box.Center),
-            Extent = ProtoGeometry.ToWire(box.Extent),
-            Rotation = new Wire.Quaternion { W = w, X = x, Y = y, Z = z },
-        };
+        return StepTraceRequest.Build(query.Trace.Value, query.Instruction, rgb, depth, frame.Intrinsics, query.Object, query.Destination, query.SceneHints, options.TraceBackend);
     }
 }
