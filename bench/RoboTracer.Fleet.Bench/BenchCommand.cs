@@ -1,4 +1,6 @@
+using RoboTracer.Fleet.Bench.Eval;
 using RoboTracer.Fleet.Bench.EventStore;
+using RoboTracer.Fleet.Bench.Fleet;
 using RoboTracer.Fleet.Bench.Grains;
 using RoboTracer.Fleet.Bench.Grpc;
 using RoboTracer.Fleet.Bench.Pool;
@@ -14,8 +16,10 @@ internal static class BenchCommand
         .Add("eventstore", EventStoreBenchmarkCommand.RunAsync)
         .Add("grains", GrainsBenchmarkCommand.RunAsync)
         .Add("pool", PoolBenchmarkCommand.RunAsync)
-        .AddPending("fleet")
-        .AddPending("eval")
+        .Add("fleet", FleetBenchmarkCommand.RunAsync)
+        .Add("eval", EvalBenchmarkCommand.RunAsync)
         // Not a benchmark: the server under test, run as a child process by `grpc` (see GrpcServerCommand).
-        .AddHidden(GrpcServerCommand.Name, GrpcServerCommand.RunAsync);
+        .AddHidden(GrpcServerCommand.Name, GrpcServerCommand.RunAsync)
+        // Not a benchmark: the orchestrator under test, run as a child process by `fleet` (see FleetOrchestratorCommand).
+        .AddHidden(FleetOrchestratorCommand.Name, FleetOrchestratorCommand.RunAsync);
 }

@@ -18,11 +18,12 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly Task _stdoutDrain;
     private readonly Task _stderrForward;
 
-    private ServerProcess(string name, Process process, int port, Task stdoutDrain, Task stderrForward)
+    private ServerProcess(string name, Process process, int port, int? httpPort, Task stdoutDrain, Task stderrForward)
     {
         Name = name;
         _process = process;
         Port = port;
+        HttpPort = httpPort;
         _stdoutDrain = stdoutDrain;
         _stderrForward = stderrForward;
     }
@@ -30,6 +31,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     public string Name { get; }
 
     public int Port { get; }
+
+    /// <summary>A second, HTTP/1.1 endpoint, for servers that say <c>"http_port":N</c> in their listening line.</summary>
+    public int? HttpPort { get; }
 
     public int ProcessId => _process.Id;
 
@@ -57,10 +61,10 @@ internal sealed class ServerProcess : IAsyncDisposable
             {
                 throw new BenchmarkFailedException($"{name}: no 'listening' line within {timeout.TotalSeconds:0} s.");
             }
-            var port = ParseListening(name, line);
+            var (port, httpPort) = ParseListening(name, line);
             // Later stdout lines (the peer's call events) are read and dropped so the child never blocks on a full pipe.
             var stdoutDrain = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
-            return new ServerProcess(name, process, port, stdoutDrain, stderrForward);
+            return new ServerProcess(name, process, port, httpPort, stdoutDrain, stderrForward);
         }
         catch
         {
@@ -87,7 +91,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int ParseListening(string name, string? line)
+    private static (int Port, int? HttpPort) ParseListening(string name, string? line)
     {
         if (line is null)
         {
@@ -99,7 +103,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             var root = json.RootElement;
             if (root.GetProperty("event").GetString() == "listening" && root.GetProperty("port").TryGetInt32(out var port) && port > 0)
             {
-                return port;
+                return (port, root.TryGetProperty("http_port", out var http) && http.TryGetInt32(out var httpPort) ? httpPort : null);
             }
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)

@@ -1,0 +1,104 @@
+using System.Text;
+using RoboTracer.Fleet.Bench.Harness;
+using RoboTracer.Fleet.EventStore;
+
+namespace RoboTracer.Fleet.Bench.Fleet;
+
+/// <summary>
+/// Lost events: everything the robots were told or had acknowledged must be in the store. Per robot (one task
+/// each): every ExecuteTrace it received has the task's <c>TraceAssigned</c> for that trace id; every step update it
+/// wrote is the robot's <c>RobotStepReported</c> for that trace (the robots report only on the current trace, so
+/// each is recorded); every SUCCEEDED has the task's <c>StepVerificationStarted</c> and <c>StepSucceeded</c>; the
+/// task has its <c>TaskCompleted</c>; every observation is a <c>SceneObservationMerged</c> of the robot's scene.
+/// Lost = expected − found, per item, never negative. Read after every robot's link has ended, when the server
+/// has handled each message the robots wrote, from <c>head</c> (before the robots connected); events recorded
+/// counts those after <c>windowStart</c> (the tasks' submission). Also gives the per-step breakdown from the task's own events.
+/// </summary>
+internal static class FleetAudit
+{
+    public sealed record Result(long Expected, long Lost, IReadOnlyDictionary<string, long> LostByKind, long EventsInWindow, double VerifyP99Ms, double AdvanceP99Ms, double TraceP99Ms);
+
+    public static async Task<Result> RunAsync(IEventStore store, long head, long windowStart, IReadOnlyList<BenchRobot> robots, IReadOnlyList<string> taskIds, CancellationToken cancellationToken)
+    {
+        var streams = new Dictionary<string, List<(string Type, string Data, DateTimeOffset At)>>(StringComparer.Ordinal);
+        long events = 0;
+        await foreach (var e in store.ReadAllAsync(head, cancellationToken))
+        {
+            if (e.Position > windowStart)
+            {
+                events++;
+            }
+            if (!streams.TryGetValue(e.StreamId, out var list))
+            {
+                streams[e.StreamId] = list = [];
+            }
+            list.Add((e.EventType, Encoding.UTF8.GetString(e.Data.Span), e.RecordedAt));
+        }
+
+        long expected = 0;
+        long lost = 0;
+        var lostByKind = new Dictionary<string, long>(StringComparer.Ordinal);
+        void Check(string kind, int wanted, int found)
+        {
+            expected += wanted;
+            var missing = Math.Max(0, wanted - found);
+            lost += missing;
+            if (missing > 0)
+            {
+                lostByKind[kind] = lostByKind.GetValueOrDefault(kind) + missing;
+            }
+        }
+        var verify = new List<long>();
+        var advance = new List<long>();
+        var trace = new List<long>();
+        for (var i = 0; i < robots.Count; i++)
+        {
+            var robot = robots[i];
+            var task = streams.GetValueOrDefault("task-" + taskIds[i]) ?? [];
+            var robotStream = streams.GetValueOrDefault("robot-" + robot.Id) ?? [];
+            var scene = streams.GetValueOrDefault("scene-table-" + robot.Id) ?? [];
+            foreach (var (_, traceId) in robot.Traces)
+            {
+                Check("TraceAssigned", 1, task.Count(e => e.Type == "TraceAssigned" && e.Data.Contains(traceId, StringComparison.Ordinal)));
+            }
+            foreach (var (traceId, updates) in robot.UpdatesByTrace)
+            {
+                Check("RobotStepReported", updates, robotStream.Count(e => e.Type == "RobotStepReported" && e.Data.Contains(traceId, StringComparison.Ordinal)));
+            }
+            Check("StepVerificationStarted", robot.StepsSucceeded, task.Count(e => e.Type == "StepVerificationStarted"));
+            Check("StepSucceeded", robot.StepsSucceeded, task.Count(e => e.Type == "StepSucceeded"));
+            Check("TaskCompleted", 1, task.Count(e => e.Type == "TaskCompleted"));
+            Check("SceneObservationMerged", robot.Observations, scene.Count(e => e.Type == "SceneObservationMerged"));
+
+            // Between steps, from the task's events (store clock): verification (robot's SUCCEEDED recorded →
+            // step succeeded), advancing (→ next trace requested), tracing (→ trace assigned, pool call included).
+            DateTimeOffset? verifying = null, succeeded = null, requested = null;
+            foreach (var (type, _, at) in task)
+            {
+                switch (type)
+                {
+                    case "StepVerificationStarted":
+                        verifying = at;
+                        break;
+                    case "StepSucceeded" when verifying is { } v:
+                        verify.Add((at - v).Ticks);
+                        succeeded = at;
+                        break;
+                    case "TraceRequested":
+                        if (succeeded is { } s)
+                        {
+                            advance.Add((at - s).Ticks);
+                        }
+                        requested = at;
+                        break;
+                    case "TraceAssigned" when requested is { } r && succeeded is not null:
+                        trace.Add((at - r).Ticks);
+                        break;
+                }
+            }
+        }
+        return new Result(expected, lost, lostByKind, events, P99(verify), P99(advance), P99(trace));
+    }
+
+    private static double P99(List<long> ticks) => ticks.Count == 0 ? 0 : TimeSpan.FromTicks(Stats.Percentile([.. ticks.Order()], 99)).TotalMilliseconds;
+}

@@ -1,0 +1,353 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RoboTracer.Fleet.Bench.Harness;
+using RoboTracer.Fleet.EventStore.Postgres;
+using RoboTracer.Fleet.Grpc.Client;
+using RoboTracer.Fleet.Inference;
+
+namespace RoboTracer.Fleet.Bench.Fleet;
+
+/// <summary>
+/// <c>bench fleet</c>: N lean simulated robots (<see cref="BenchRobot"/>, no rendering after one small first frame)
+/// on real RobotLink streams with 10 Hz heartbeats, each running one multi-step task, against one orchestrator in
+/// its own process on PostgreSQL, with a pool worker whose simulated backend answers at once (the instant tracer).
+/// Overhead per step = the gap, on the robot's clock, from writing SUCCEEDED of step k to receiving the
+/// ExecuteTrace of step k+1: verification, the step's events, the trace request through the pool (model time 0)
+/// and dispatch. Lost events: what the robots sent and were told, audited against the store (<see cref="FleetAudit"/>).
+/// A fresh orchestrator and schema per round; the median of the rounds is reported.
+/// </summary>
+internal static class FleetBenchmarkCommand
+{
+    /// <summary>The issue's goal for p99 overhead per step, ms.</summary>
+    private const double IdealP99Ms = 5;
+
+    private const string ApiToken = "bench-api-token";
+
+    /// <summary>Robots per HTTP/2 connection: Kestrel allows 100 concurrent streams per connection by default.</summary>
+    private const int RobotsPerChannel = 50;
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var quick = args.Contains("--quick");
+        var robots = IntOption(args, "--robots") ?? (quick ? 100 : 1000);
+        var steps = IntOption(args, "--steps") ?? (quick ? 3 : 5);
+        var rounds = IntOption(args, "--rounds") ?? (quick ? 1 : 3);
+        // The arm's time per step, drawn uniformly in [mean/2, 3·mean/2] so robots do not move in lock-step.
+        var stepMean = TimeSpan.FromMilliseconds(quick ? 500 : 1000);
+        var progress = new Progress("fleet");
+
+        var external = Environment.GetEnvironmentVariable("FLEET_BENCH_POSTGRES");
+        await using var cluster = external is null ? await LocalPostgresCluster.StartAsync() : null;
+        var connectionString = external ?? cluster!.ConnectionString;
+        progress.Report(external is null ? $"throwaway PostgreSQL on port {cluster!.Port} (fsync on)" : "PostgreSQL from FLEET_BENCH_POSTGRES");
+        await using var worker = await StartWorkerAsync(cancellationToken);
+        var workerAddress = worker.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        var results = new List<RoundResult>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            var result = await RunRoundAsync(round, robots, steps, stepMean, connectionString, cluster?.Port, workerAddress, progress, cancellationToken);
+            results.Add(result);
+            progress.Report($"round {round}/{rounds}: overhead p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms; {result.EventsPerSecond:0} events/s; lost {result.Lost} of {result.Expected}; "
+                + $"orchestrator {result.OrchestratorCores:0.00} cores, PostgreSQL {result.PostgresCores:0.00}, robots+pool {result.BenchCores:0.00}, others {result.ForeignCores:0.00}; peak RSS {result.PeakRssMb:0} MB");
+        }
+
+        var p99 = Stats.Median(results.Select(r => r.P99Ms));
+        var lost = results.Sum(r => r.Lost);
+        var report = new JsonObject
+        {
+            ["bench"] = "fleet",
+            ["ours"] = Math.Round(p99, 2),
+            ["ideal"] = IdealP99Ms,
+            ["ratio"] = Math.Round(IdealP99Ms / p99, 3),
+            ["unit"] = "ms p99 overhead per step",
+            ["lost"] = lost,
+            ["p50_ms"] = Math.Round(Stats.Median(results.Select(r => r.P50Ms)), 2),
+            ["p99_ms"] = Math.Round(p99, 2),
+            ["max_ms"] = Math.Round(results.Max(r => r.MaxMs), 1),
+            ["first_step_p50_ms"] = Math.Round(Stats.Median(results.Select(r => r.FirstP50Ms)), 1),
+            ["first_step_p99_ms"] = Math.Round(Stats.Median(results.Select(r => r.FirstP99Ms)), 1),
+            ["events_per_s"] = Math.Round(Stats.Median(results.Select(r => r.EventsPerSecond))),
+            ["events"] = results.Sum(r => r.Events),
+            ["expected_checked"] = results.Sum(r => r.Expected),
+            ["goal_met"] = p99 <= IdealP99Ms && lost == 0,
+            ["robots"] = robots,
+            ["steps_per_task"] = steps,
+            ["step_time_ms"] = stepMean.TotalMilliseconds,
+            ["heartbeat_ms"] = 100,
+            ["tasks_completed"] = results.Sum(r => r.Completed),
+            ["tasks"] = results.Sum(r => r.Tasks),
+            ["breakdown_p99_ms"] = new JsonObject
+            {
+                ["verify"] = Math.Round(Stats.Median(results.Select(r => r.VerifyP99Ms)), 2),
+                ["advance"] = Math.Round(Stats.Median(results.Select(r => r.AdvanceP99Ms)), 2),
+                ["trace"] = Math.Round(Stats.Median(results.Select(r => r.TraceP99Ms)), 2),
+            },
+            ["cpu_cores"] = new JsonObject
+            {
+                ["orchestrator"] = Math.Round(Stats.Median(results.Select(r => r.OrchestratorCores)), 2),
+                ["postgres"] = Math.Round(Stats.Median(results.Select(r => r.PostgresCores)), 2),
+                ["robots_and_pool"] = Math.Round(Stats.Median(results.Select(r => r.BenchCores)), 2),
+            },
+            ["orchestrator_cpu_us_per_step"] = Math.Round(Stats.Median(results.Select(r => r.OrchestratorUsPerStep))),
+            ["orchestrator_peak_rss_mb"] = Math.Round(results.Max(r => r.PeakRssMb)),
+            ["orchestrator_rss_mb"] = Math.Round(Stats.Median(results.Select(r => r.RssMb))),
+            ["cores"] = Environment.ProcessorCount,
+            ["others_cpu_max"] = Math.Round(results.Max(r => r.ForeignCores), 2),
+            ["quick"] = quick,
+            ["runs"] = rounds,
+            ["per_run"] = new JsonObject
+            {
+                ["p99_ms"] = Stats.PerRun(results.Select(r => r.P99Ms), 2),
+                ["p50_ms"] = Stats.PerRun(results.Select(r => r.P50Ms), 2),
+                ["events_per_s"] = Stats.PerRun(results.Select(r => r.EventsPerSecond)),
+                ["lost"] = Stats.PerRun(results.Select(r => (double)r.Lost)),
+            },
+        };
+        Console.WriteLine(report.ToJsonString());
+        if (results.Any(r => r.Completed < r.Tasks))
+        {
+            throw new BenchmarkFailedException($"not every task completed ({results.Sum(r => r.Completed)} of {results.Sum(r => r.Tasks)}): the numbers above are not those of the workload described");
+        }
+        return RootCommand.Success;
+    }
+
+    private static async Task<RoundResult> RunRoundAsync(
+        int round, int robotCount, int steps, TimeSpan stepMean, string connectionString, int? postgresPort, string workerAddress,
+        Progress progress, CancellationToken cancellationToken)
+    {
+        var schema = "fleet_bench_" + round.ToString(CultureInfo.InvariantCulture) + "_" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var settingsPath = Path.Combine(Path.GetTempPath(), $"fleet-bench-{Environment.ProcessId}-{round}.json");
+        await File.WriteAllTextAsync(settingsPath, Settings(robotCount, connectionString, schema, workerAddress).ToJsonString(), cancellationToken);
+        try
+        {
+            await using var orchestrator = await ServerProcess.StartAsync("orchestrator", FleetOrchestratorCommand.StartInfo(settingsPath), TimeSpan.FromSeconds(120), cancellationToken);
+            await using var store = await PostgresEventStore.OpenAsync(connectionString, schema: schema, cancellationToken: cancellationToken);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{orchestrator.HttpPort}"), Timeout = TimeSpan.FromSeconds(120) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiToken);
+
+            var random = new Random(round);
+            var draws = new Lock();
+            TimeSpan StepDuration()
+            {
+                lock (draws)
+                {
+                    return stepMean * (0.5 + random.NextDouble());
+                }
+            }
+            var robots = Enumerable.Range(1, robotCount).Select(i => new BenchRobot(i, (round * 100_003) + i, StepDuration) { StepsWanted = steps }).ToList();
+            var channels = Enumerable.Range(0, (robotCount + RobotsPerChannel - 1) / RobotsPerChannel)
+                .Select(_ => GrpcChannel.ForAddress(orchestrator.Address)).ToList();
+            try
+            {
+                var connectHead = await store.GetHeadPositionAsync(cancellationToken);
+                await Parallel.ForEachAsync(robots.Select((r, i) => (r, i)), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken },
+                    async (entry, token) => await entry.r.ConnectAsync(channels[entry.i / RobotsPerChannel], token));
+                progress.Report($"round {round}: {robotCount} robots connected; submitting {robotCount} tasks of {steps} steps");
+
+                var postgres = postgresPort is { } port ? ProcessTree.FindPostgres(port) : null;
+                var cpu = new CpuWatch(() => postgres is null
+                    ? [orchestrator.ProcessId]
+                    : [orchestrator.ProcessId, .. ProcessTree.Children(postgres.Value).Prepend(postgres.Value)]);
+                var head = await store.GetHeadPositionAsync(cancellationToken);
+                var before = cpu.Take();
+                var taskIds = new string[robotCount];
+                await Parallel.ForEachAsync(Enumerable.Range(0, robotCount), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, token) =>
+                {
+                    var robot = robots[i];
+                    robot.SubmittedAt = Stopwatch.GetTimestamp();
+                    using var response = await http.PostAsJsonAsync("/api/tasks", new { instruction = Instruction(robot.Labels, steps), robotId = robot.Id }, token);
+                    var body = await response.Content.ReadAsStringAsync(token);
+                    if (response.StatusCode != System.Net.HttpStatusCode.Accepted)
+                    {
+                        throw new BenchmarkFailedException($"submitting the task of {robot.Id} answered {(int)response.StatusCode}: {body}");
+                    }
+                    taskIds[i] = JsonNode.Parse(body)!["taskId"]!.GetValue<string>();
+                });
+                var started = before.Timestamp;
+
+                var allDone = Task.WhenAll(robots.Select(r => r.Done.Task));
+                var limit = TimeSpan.FromSeconds(20 + (steps * stepMean.TotalSeconds * 4));
+                if (await Task.WhenAny(allDone, Task.Delay(limit, cancellationToken)) != allDone)
+                {
+                    progress.Report($"round {round}: warning: after {limit.TotalSeconds:0} s only {robots.Count(r => r.Done.Task.IsCompleted)} of {robotCount} robots finished their steps");
+                }
+                var completed = await WaitForCompletedAsync(http, robotCount, TimeSpan.FromSeconds(30), cancellationToken);
+                var after = cpu.Take();
+                var usage = CpuWatch.Between(before, after);
+                var seconds = Stopwatch.GetElapsedTime(started, after.Timestamp).TotalSeconds;
+                var (peakRss, rss) = ProcessTree.Memory(orchestrator.ProcessId);
+
+                await Task.WhenAll(robots.Select(r => r.StopAsync()));
+                var audit = await FleetAudit.RunAsync(store, connectHead, head, robots, taskIds, cancellationToken);
+
+                if (audit.Lost > 0)
+                {
+                    progress.Report($"round {round}: missing from the store: {string.Join(", ", audit.LostByKind.Select(k => $"{k.Value} {k.Key}"))}");
+                }
+                var gaps = robots.SelectMany(r => r.Gaps).Order().ToArray();
+                var firsts = robots.Where(r => r.FirstTraceAt != 0).Select(r => r.FirstTraceAt - r.SubmittedAt).Order().ToArray();
+                var stepCount = robots.Sum(r => r.StepsSucceeded);
+                var orchestratorCores = usage.Of(orchestrator.ProcessId);
+                var postgresCores = postgres is null ? 0 : usage.CoresByProcess.Where(p => p.Key != orchestrator.ProcessId && p.Key != Environment.ProcessId).Sum(p => p.Value);
+                return new RoundResult
+                {
+                    P50Ms = PercentileMs(gaps, 50),
+                    P99Ms = PercentileMs(gaps, 99),
+                    MaxMs = PercentileMs(gaps, 100),
+                    FirstP50Ms = PercentileMs(firsts, 50),
+                    FirstP99Ms = PercentileMs(firsts, 99),
+                    EventsPerSecond = audit.EventsInWindow / seconds,
+                    Events = audit.EventsInWindow,
+                    Lost = audit.Lost,
+                    Expected = audit.Expected,
+                    VerifyP99Ms = audit.VerifyP99Ms,
+                    AdvanceP99Ms = audit.AdvanceP99Ms,
+                    TraceP99Ms = audit.TraceP99Ms,
+                    Tasks = robotCount,
+                    Completed = completed,
+                    OrchestratorCores = orchestratorCores,
+                    PostgresCores = postgresCores,
+                    BenchCores = usage.Of(Environment.ProcessId),
+                    ForeignCores = usage.ForeignCores,
+                    OrchestratorUsPerStep = stepCount == 0 ? 0 : orchestratorCores * seconds * 1e6 / stepCount,
+                    PeakRssMb = peakRss / 1024.0 / 1024,
+                    RssMb = rss / 1024.0 / 1024,
+                };
+            }
+            finally
+            {
+                foreach (var channel in channels)
+                {
+                    channel.Dispose();
+                }
+            }
+        }
+        finally
+        {
+            File.Delete(settingsPath);
+        }
+    }
+
+    private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+
+    private static double PercentileMs(long[] sorted, double percent) => sorted.Length == 0 ? double.NaN : Ms(Stats.Percentile(sorted, percent));
+
+    /// <summary>"put the A on the B, then put the B on the C, …": one pick-and-place step per clause.</summary>
+    private static string Instruction(IReadOnlyList<string> labels, int steps) =>
+        string.Join(", then ", Enumerable.Range(0, steps).Select(i => $"put the {labels[i % labels.Count]} on the {labels[(i + 1) % labels.Count]}"));
+
+    private static async Task<int> WaitForCompletedAsync(HttpClient http, int tasks, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            var completed = (await http.GetFromJsonAsync<JsonArray>("/api/tasks?phase=Completed", cancellationToken))!.Count;
+            if (completed >= tasks || Stopwatch.GetTimestamp() > deadline)
+            {
+                return completed;
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    private static JsonObject Settings(int robots, string connectionString, string schema, string workerAddress)
+    {
+        var tokens = new JsonObject();
+        for (var i = 1; i <= robots; i++)
+        {
+            tokens["bench-" + i.ToString(CultureInfo.InvariantCulture)] = "secret-" + i.ToString(CultureInfo.InvariantCulture);
+        }
+        return new JsonObject
+        {
+            ["Kestrel"] = new JsonObject
+            {
+                ["Endpoints"] = new JsonObject
+                {
+                    ["Grpc"] = new JsonObject { ["Url"] = "http://127.0.0.1:0" },
+                    ["Http"] = new JsonObject { ["Url"] = "http://127.0.0.1:0" },
+                },
+            },
+            ["services"] = new JsonObject { ["pool"] = new JsonObject { ["grpc"] = new JsonArray(workerAddress) } },
+            ["FLEET_API_TOKEN"] = ApiToken,
+            ["ConnectionStrings"] = new JsonObject { ["fleetdb"] = connectionString },
+            ["Store"] = new JsonObject { ["Schema"] = schema },
+            ["Fleet"] = new JsonObject
+            {
+                // 10 Hz: the welcome tells the robots, and the robot grains expect heartbeats at this rate.
+                ["HeartbeatInterval"] = "00:00:00.100",
+                ["RobotTokens"] = tokens,
+            },
+        };
+    }
+
+    /// <summary>A pool worker in this process whose simulated backend answers at once: the instant tracer.</summary>
+    private static async Task<WebApplication> StartWorkerAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kestrel:Endpoints:Grpc:Url"] = "http://127.0.0.1:0",
+            ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",
+            ["Inference:WorkerId"] = "bench-fleet-worker",
+            // The simulated backend answers 2D points only, which the orchestrator rightly rejects (a robot follows
+            // 3D waypoints); the geometric backend computes a 3D trace from the scene hints and the 64x48 depth at
+            // once (no sleep, well under a millisecond of CPU), so it is the instant tracer here.
+            ["Inference:DefaultBackend"] = "geometric",
+            ["Inference:Backends:geometric:Batching:MaxQueueDelay"] = "00:00:00",
+            ["Inference:Backends:geometric:Batching:QueueCapacity"] = "100000",
+        });
+        builder.AddInferenceWorker();
+        var app = builder.Build();
+        app.MapInferenceWorker();
+        await app.StartAsync(cancellationToken);
+        return app;
+    }
+
+    private static int? IntOption(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        if (index < 0)
+        {
+            return null;
+        }
+        return index + 1 < args.Length && int.TryParse(args[index + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new UsageException($"usage: fleet [--quick] [--robots N] [--steps N] [--rounds N]; {name} takes a positive number");
+    }
+
+    private sealed record RoundResult
+    {
+        public double P50Ms { get; init; }
+        public double P99Ms { get; init; }
+        public double MaxMs { get; init; }
+        public double FirstP50Ms { get; init; }
+        public double FirstP99Ms { get; init; }
+        public double EventsPerSecond { get; init; }
+        public long Events { get; init; }
+        public long Lost { get; init; }
+        public long Expected { get; init; }
+        public double VerifyP99Ms { get; init; }
+        public double AdvanceP99Ms { get; init; }
+        public double TraceP99Ms { get; init; }
+        public int Tasks { get; init; }
+        public int Completed { get; init; }
+        public double OrchestratorCores { get; init; }
+        public double PostgresCores { get; init; }
+        public double BenchCores { get; init; }
+        public double ForeignCores { get; init; }
+        public double OrchestratorUsPerStep { get; init; }
+        public double PeakRssMb { get; init; }
+        public double RssMb { get; init; }
+    }
+}
