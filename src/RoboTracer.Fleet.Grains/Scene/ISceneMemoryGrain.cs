@@ -34,4 +34,11 @@ public interface ISceneMemoryGrain : IGrainWithStringKey
 
     /// <summary>Stops watching a trace.</summary>
     Task UnwatchTraceAsync(TraceId trace);
+
+    /// <summary>
+    /// Tells <paramref name="task"/> (one way, <see cref="Tasks.ITaskGrain.OnSceneObservedAsync"/>) when the next
+    /// observation has been merged: a step's verification waits for a picture taken after the robot finished. Kept
+    /// in memory only; a task that loses it (restart) looks again on its watchdog.
+    /// </summary>
+    Task NotifyOnNextObservationAsync(TaskId task);
 }

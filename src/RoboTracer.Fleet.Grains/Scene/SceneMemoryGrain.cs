@@ -16,6 +16,9 @@ namespace RoboTracer.Fleet.Grains.Scene;
 public sealed class SceneMemoryGrain(IEventStore store, EventSerializer serializer, SceneMemoryOptions options)
     : JournaledGrain<SceneMemoryState, SceneEvent>(store, serializer), ISceneMemoryGrain
 {
+    // Tasks verifying a step, to be told when the next observation is merged (not persisted: see the interface).
+    private readonly HashSet<TaskId> _waitingForObservation = [];
+
     /// <inheritdoc />
     protected override string StreamId => FleetStreams.Scene(Id);
 
@@ -46,7 +49,19 @@ public sealed class SceneMemoryGrain(IEventStore store, EventSerializer serializ
         {
             _ = GrainFactory.GetTask(notice.Task).OnSceneChangedAsync(notice);
         }
+        foreach (var task in _waitingForObservation)
+        {
+            _ = GrainFactory.GetTask(task).OnSceneObservedAsync();
+        }
+        _waitingForObservation.Clear();
         return notices;
+    }
+
+    /// <inheritdoc />
+    public Task NotifyOnNextObservationAsync(TaskId task)
+    {
+        _waitingForObservation.Add(task);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />

@@ -61,6 +61,10 @@ public interface ITaskGrain : IGrainWithStringKey
     [OneWay]
     Task OnSceneChangedAsync(SceneChangeNotice notice);
 
+    /// <summary>Scene memory merged an observation this task asked to hear about (a step waits to be verified).</summary>
+    [OneWay]
+    Task OnSceneObservedAsync();
+
     /// <summary>A trace request this grain started in the background finished.</summary>
     [OneWay]
     Task OnTraceCompletedAsync(TraceOutcome outcome);

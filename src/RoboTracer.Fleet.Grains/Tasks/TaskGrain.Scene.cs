@@ -41,6 +41,16 @@ public sealed partial class TaskGrain
         _nextTraceReason = $"scene changed: {change.Description}";
     }
 
+    /// <inheritdoc />
+    public async Task OnSceneObservedAsync()
+    {
+        await ResumeIfFreshAsync();
+        if (State.Exists && !State.IsTerminal && State.CurrentStep is { Phase: StepPhase.Verifying })
+        {
+            await DriveAsync();
+        }
+    }
+
     private async Task<bool> VerifyAsync(TaskStepState step)
     {
         var check = step.Planned.SuccessCheck.Kind;
@@ -51,7 +61,10 @@ public sealed partial class TaskGrain
             await ConfirmEventsAsync();
             return true;
         }
-        var snapshot = await GrainFactory.GetScene(scene).GetSnapshotAsync();
+        var memory = GrainFactory.GetScene(scene);
+        // Asked before looking, so an observation merged in between still wakes this task.
+        await memory.NotifyOnNextObservationAsync(Id);
+        var snapshot = await memory.GetSnapshotAsync();
         var fresh = snapshot.At >= step.PhaseSince;
         if (!fresh && Now - step.PhaseSince < options.VerificationTimeout)
         {
