@@ -1,5 +1,6 @@
 using RoboTracer.Fleet.Domain.Geometry;
 using RoboTracer.Fleet.Domain.Ids;
+using RoboTracer.Fleet.Domain.Planning;
 using RoboTracer.Fleet.Domain.Robots;
 using RoboTracer.Fleet.Domain.Scene;
 using RoboTracer.Fleet.Domain.Tasks;
@@ -73,6 +74,29 @@ public sealed class TaskScenarioTests : IAsyncLifetime
         var status = await _fleet.Task(task).GetStatusAsync();
         Assert.Equal(1, status.Steps[0].Replacements);
         Assert.Equal(0, status.Steps[0].Attempts);
+    }
+
+    [Fact]
+    public async Task A_step_waiting_for_a_fresh_observation_is_verified_as_soon_as_one_is_merged()
+    {
+        _fleet.Planner.Check = new SuccessCheck(SuccessCheckKind.ObjectAtDestination, "the cup is on the plate");
+        var scene = _fleet.Runtime.GetScene(FleetHarness.Table);
+        await scene.ObserveAsync(new SceneObservation(_fleet.Clock.GetUtcNow(), [Cup(new Point3D(0.1, 0, 0.5)), Plate()]));
+        await _fleet.RegisterRobotAsync("r1");
+        _fleet.Robots.Hold(new RobotId("r1"));
+        var (task, _) = await _fleet.SubmitAsync("pick up the red cup and place it on the plate");
+        var command = await _fleet.Robots.WaitForExecuteAsync(_ => true);
+
+        // Less than a watchdog tick later the robot reports success; scene memory's picture is older than that.
+        _fleet.Clock.Advance(TimeSpan.FromMilliseconds(100));
+        await _fleet.Robots.CompleteAsync(command);
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "StepVerificationStarted");
+        // The clock stands still from here: only the observation can finish the step, not the watchdog.
+        await scene.ObserveAsync(new SceneObservation(_fleet.Clock.GetUtcNow(), [Cup(command.Points.Points3D[^1]), Plate()]));
+        var succeeded = await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "StepSucceeded");
+
+        Assert.Contains("0.00 m from where the trace ends", System.Text.Encoding.UTF8.GetString(succeeded.Data.Span), StringComparison.Ordinal);
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "TaskCompleted");
     }
 
     [Fact]
