@@ -68,6 +68,29 @@ public sealed class ApiSecurityTests(FleetFixture fleet) : IClassFixture<FleetFi
     }
 
     [Fact]
+    public async Task A_retried_submission_with_the_same_idempotency_key_returns_the_same_task()
+    {
+        var key = Guid.NewGuid().ToString();
+        async Task<HttpResponseMessage> SubmitAsync(string instruction)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tasks") { Content = JsonContent.Create(new { instruction }) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await Host.Authorized.SendAsync(request);
+        }
+
+        using var first = await SubmitAsync("put the red cup on the plate");
+        using var retry = await SubmitAsync("put the red cup on the plate");
+        using var other = await SubmitAsync("put the blue box on the plate");
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        var id = JsonNode.Parse(await first.Content.ReadAsStringAsync())!["taskId"]!.GetValue<string>();
+        Assert.Equal(id, JsonNode.Parse(await retry.Content.ReadAsStringAsync())!["taskId"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+        Assert.Single((await FleetApi.GetAsync(Host.Http, "/api/tasks")).AsArray(), t => t!["id"]!.GetValue<string>() == id);
+    }
+
+    [Fact]
     public async Task Malformed_json_is_a_400_problem()
     {
         using var response = await Host.Authorized.PostAsync("/api/tasks", new StringContent("{\"instruction\": ", System.Text.Encoding.UTF8, "application/json"));

@@ -53,8 +53,9 @@ internal static class TaskEndpoints
             telemetry.Forget(task);
             return BadRequest(e.Message);
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException e) when (key.Length > 0)
         {
+            // The task grain's answer when the id (derived from the key) holds a different submission.
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Idempotency key reused", detail: e.Message);
         }
         return Results.Accepted($"/api/tasks/{task.Value}", new SubmitTaskResponse(task.Value));
