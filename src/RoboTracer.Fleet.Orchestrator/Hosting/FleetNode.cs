@@ -1,4 +1,5 @@
 using RoboTracer.Fleet.Domain.Planning;
+using RoboTracer.Fleet.Domain.Robots;
 using RoboTracer.Fleet.EventStore;
 using RoboTracer.Fleet.Grains;
 using RoboTracer.Fleet.Grains.Robots;
@@ -61,6 +62,23 @@ internal sealed partial class FleetNode(
         {
             LogGeneratedToken(options.ApiToken);
         }
+        // Before the endpoints listen: no robot has a link to this process yet, whatever the history says. Marked
+        // offline now, a robot's unfinished task waits for it to reconnect (and re-issues its step then) instead of
+        // sending commands into the void and spending its attempts before the robot is back.
+        var offline = 0;
+        foreach (var robot in await _runtime.GetRobotDirectory().GetRobotsAsync())
+        {
+            var status = await _runtime.GetRobot(robot).GetStatusAsync();
+            if (status.Connection == RobotConnection.Online)
+            {
+                await _runtime.GetRobot(robot).DisconnectAsync("the orchestrator restarted; waiting for the robot to reconnect");
+                offline++;
+            }
+        }
+        if (offline > 0)
+        {
+            LogRobotsAwaited(offline);
+        }
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -101,6 +119,9 @@ internal sealed partial class FleetNode(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Opening the event store: {Store}")]
     private partial void LogOpeningStore(string store);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} robot(s) were online when the node last ran; offline until they reconnect")]
+    private partial void LogRobotsAwaited(int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Fleet node started; resumed {Count} unfinished task(s)")]
     private partial void LogRecovered(int count);

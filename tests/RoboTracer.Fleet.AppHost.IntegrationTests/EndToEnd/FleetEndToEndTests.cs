@@ -56,6 +56,8 @@ public sealed class FleetEndToEndTests
         {
             Assert.Equal(before[i].ToJsonString(), after[i].ToJsonString());
         }
+        // The restarted orchestrator waited for the robot instead of spending the step's attempts on a robot not yet back.
+        Assert.DoesNotContain(after, e => e["type"]!.GetValue<string>() == "StepAttemptFailed");
         // The robots found the new orchestrator by themselves.
         await WaitThroughRestartsAsync(() => FleetApi.WaitForRobotsAsync(fleet.Http, FleetApi.Online(4)));
         Assert.Contains("store: local PostgreSQL cluster", fleet.Output, StringComparison.Ordinal);
