@@ -45,7 +45,7 @@ internal static class FleetOrchestratorCommand
         Console.Out.WriteLine(JsonSerializer.Serialize(new { @event = "listening", port = addresses[0], http_port = addresses[1] }));
         Console.Out.Flush();
 
-        await StdinClosedAsync().WaitAsync(cancellationToken);
+        await StdinWatch.ClosedAsync().WaitAsync(cancellationToken);
         await app.StopAsync(CancellationToken.None);
         return RootCommand.Success;
     }
@@ -63,29 +63,5 @@ internal static class FleetOrchestratorCommand
         startInfo.ArgumentList.Add(Name);
         startInfo.ArgumentList.Add(settingsPath);
         return startInfo;
-    }
-
-    /// <summary>Completes at EOF on stdin, read on a dedicated thread (not a pool thread the server needs).</summary>
-    private static Task StdinClosedAsync()
-    {
-        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                using var stdin = Console.OpenStandardInput();
-                stdin.CopyTo(Stream.Null);
-            }
-            finally
-            {
-                closed.TrySetResult();
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "stdin-watch",
-        };
-        thread.Start();
-        return closed.Task;
     }
 }

@@ -24,35 +24,8 @@ internal static class GrpcServerCommand
         Console.Out.WriteLine(JsonSerializer.Serialize(new { @event = "listening", port }));
         Console.Out.Flush();
 
-        await StdinClosedAsync().WaitAsync(cancellationToken);
+        await StdinWatch.ClosedAsync().WaitAsync(cancellationToken);
         await app.StopAsync(CancellationToken.None);
         return RootCommand.Success;
-    }
-
-    /// <summary>
-    /// Completes at EOF on stdin. A dedicated thread does the blocking read: a pool thread parked on it would be
-    /// one fewer for the server under test.
-    /// </summary>
-    private static Task StdinClosedAsync()
-    {
-        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                using var stdin = Console.OpenStandardInput();
-                stdin.CopyTo(Stream.Null);
-            }
-            finally
-            {
-                closed.TrySetResult();
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "stdin-watch",
-        };
-        thread.Start();
-        return closed.Task;
     }
 }
