@@ -51,6 +51,10 @@ internal sealed class OrchestratorOptions
         };
     }
 
+    /// <summary>The token of an <c>Authorization: Bearer &lt;token&gt;</c> header (RFC 6750 §2.1), or null for any other header.</summary>
+    public static string? BearerToken(string? authorization) =>
+        authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
+
     /// <summary>Compares a presented secret with the expected one in constant time.</summary>
     public static bool SecretMatches(string? presented, string expected) =>
         presented is not null

@@ -14,8 +14,7 @@ internal sealed class ApiTokenFilter(OrchestratorOptions options, bool forReads)
             return await next(context);
         }
         var request = context.HttpContext.Request;
-        var header = request.Headers.Authorization.ToString();
-        string? presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+        var presented = OrchestratorOptions.BearerToken(request.Headers.Authorization.ToString());
         if (presented is null && forReads)
         {
             presented = request.Query["access_token"].ToString() is { Length: > 0 } query ? query : null;

@@ -115,7 +115,7 @@ internal sealed partial class RobotLinkService(FleetNode node, RobotSessions ses
         {
             throw new RpcException(StatusCode.InvalidArgument, e.Message);
         }
-        var presented = hello.Token is { Length: > 0 } token ? token : BearerToken(context.RequestHeaders.GetValue("authorization"));
+        var presented = hello.Token is { Length: > 0 } token ? token : OrchestratorOptions.BearerToken(context.RequestHeaders.GetValue("authorization"));
         // One answer for an unknown robot and a wrong token: the link does not tell which robot ids exist.
         if (!options.RobotTokens.TryGetValue(robot.Value, out var expected) || !OrchestratorOptions.SecretMatches(presented, expected))
         {
@@ -148,9 +148,6 @@ internal sealed partial class RobotLinkService(FleetNode node, RobotSessions ses
                 throw new LinkProtocolException("an empty message");
         }
     }
-
-    private static string? BearerToken(string? header) =>
-        header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Robot {Robot} connected (session {Session}, from {Peer})")]
     private partial void LogConnected(RobotId robot, string session, string peer);
