@@ -58,6 +58,21 @@ print(passed, failed, skipped)
 PY
 )
 passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}
+
+# Repeat every failed test with the head of its message at the end, where a CI log's tail shows it.
+/usr/bin/python3 - "$results" <<'PY' >&2
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for path in sorted(glob.glob(sys.argv[1] + "/**/*.trx", recursive=True)):
+    for result in ET.parse(path).getroot().iterfind(".//t:UnitTestResult", ns):
+        if result.get("outcome") in ("Passed", "NotExecuted"):
+            continue
+        message = result.findtext("t:Output/t:ErrorInfo/t:Message", "", ns).strip()
+        stack = result.findtext("t:Output/t:ErrorInfo/t:StackTrace", "", ns).strip()
+        print(f"[test.sh] FAILED {result.get('testName')} ({result.get('duration')})")
+        for line in (message.splitlines()[:12] + stack.splitlines()[:6]):
+            print(f"[test.sh]     {line}")
+PY
 # A crashed test host reports no .trx counts for its tests: a non-zero exit with no failure counted is one.
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
     failed=1
