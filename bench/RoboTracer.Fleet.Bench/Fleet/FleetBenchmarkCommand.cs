@@ -182,6 +182,10 @@ internal static class FleetBenchmarkCommand
                     progress.Report($"round {round}: warning: after {limit.TotalSeconds:0} s only {robots.Count(r => r.Done.Task.IsCompleted)} of {robotCount} robots finished their steps");
                 }
                 var completed = await WaitForCompletedAsync(http, robotCount, TimeSpan.FromSeconds(30), cancellationToken);
+                if (completed < robotCount)
+                {
+                    await ReportUnfinishedAsync(http, taskIds, progress, round, cancellationToken);
+                }
                 var after = cpu.Take();
                 var usage = CpuWatch.Between(before, after);
                 var seconds = Stopwatch.GetElapsedTime(started, after.Timestamp).TotalSeconds;
@@ -257,6 +261,20 @@ internal static class FleetBenchmarkCommand
                 return completed;
             }
             await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>Where each task that did not complete stands: its phase and its last events, so a stall can be told from a failure.</summary>
+    private static async Task ReportUnfinishedAsync(HttpClient http, string[] taskIds, Progress progress, int round, CancellationToken cancellationToken)
+    {
+        var completed = (await http.GetFromJsonAsync<JsonArray>("/api/tasks?phase=Completed", cancellationToken))!
+            .Select(t => t!["id"]?.GetValue<string>()).ToHashSet();
+        foreach (var id in taskIds.Where(id => !completed.Contains(id)).Take(5))
+        {
+            var task = await http.GetFromJsonAsync<JsonObject>($"/api/tasks/{id}", cancellationToken);
+            var events = (await http.GetFromJsonAsync<JsonArray>($"/api/tasks/{id}/events", cancellationToken))!;
+            var tail = string.Join(", ", events.TakeLast(6).Select(e => e!["type"]));
+            progress.Report($"round {round}: task {id} did not complete: phase {task!["phase"]}, step {task["currentStep"]}, {task["failureReason"]}; last events: {tail}");
         }
     }
 

@@ -27,6 +27,15 @@ public static class GeometricTracePlanner
     /// <summary>Waypoints on each straight leg of the trace, so the robot and the 2D overlay get a smooth path.</summary>
     public const int PointsPerLeg = 3;
 
+    /// <summary>
+    /// The nearest a waypoint may come to the camera's image plane, metres. The trace lives in the camera frame and
+    /// is drawn in the image: a lift toward a camera that looks down from close by must stop short of it.
+    /// </summary>
+    public const double MinDepth = 0.05;
+
+    /// <summary>The highest lift tried above the start and the destination, metres.</summary>
+    public const double MaxLift = 0.6;
+
     /// <summary>Plans the trace; throws <see cref="ArgumentException"/> when the scene gives nothing to stand on.</summary>
     public static IReadOnlyList<Point3D> Plan(GeometricScene scene)
     {
@@ -40,26 +49,38 @@ public static class GeometricTracePlanner
         var objectHalfHeight = HalfHeightAlong(scene.Object, up);
         var start = scene.Object.Center;
         var end = scene.Destination.Center + (up * (HalfHeightAlong(scene.Destination, up) + objectHalfHeight));
+        if (!InFrontOfCamera(start) || !InFrontOfCamera(end))
+        {
+            throw new ArgumentException(
+                $"The object (at {start}) or the place it goes (at {end}) is less than {MinDepth} m in front of the camera: there is no trace to draw in this view.");
+        }
         // Sweep radius: the carried object's footprint, so its body, not just its centre, clears obstacles.
         var radius = Math.Max(VoxelSize, 0.5 * Math.Min(scene.Object.Extent.X, Math.Min(scene.Object.Extent.Y, scene.Object.Extent.Z)));
+        var maxLift = Math.Min(MaxLift, Math.Min(LiftRoom(start, up), LiftRoom(end, up)));
 
-        for (var lift = Clearance + objectHalfHeight; lift <= 0.6; lift += Clearance)
+        for (var lift = Clearance + objectHalfHeight; lift <= maxLift; lift += Clearance)
         {
             foreach (var detour in Detours(start, end, up))
             {
                 var raisedStart = start + (up * lift);
                 var raisedEnd = end + (up * lift);
                 List<Point3D> corners = [start, raisedStart, .. detour.Select(p => p + (up * lift)), raisedEnd, end];
-                if (!occupancy.IntersectsPath(corners[1..^1], radius))
+                if (corners.All(InFrontOfCamera) && !occupancy.IntersectsPath(corners[1..^1], radius))
                 {
                     return Densify(corners);
                 }
             }
         }
-        // Nothing clears the obstacles within reach: the highest straight path, for the robot's own checks to judge.
-        var high = up * 0.6;
+        // Nothing clears the obstacles within reach: the highest straight path the view allows, for the robot's own
+        // checks to judge.
+        var high = up * maxLift;
         return Densify([start, start + high, end + high, end]);
     }
+
+    private static bool InFrontOfCamera(Point3D point) => point.Z >= MinDepth;
+
+    /// <summary>How far <paramref name="from"/> may rise along <paramref name="up"/> before it reaches <see cref="MinDepth"/>.</summary>
+    private static double LiftRoom(Point3D from, Point3D up) => up.Z < 0 ? (from.Z - MinDepth) / -up.Z : double.PositiveInfinity;
 
     /// <summary>Straight first, then around either side at growing distances.</summary>
     private static IEnumerable<Point3D[]> Detours(Point3D start, Point3D end, Point3D up)

@@ -95,6 +95,38 @@ public sealed class GeometricTracePlannerTests
     }
 
     [Fact]
+    public void A_stack_close_under_the_camera_is_lifted_no_further_than_the_view_allows()
+    {
+        // Found by bench fleet: stacking objects on each other, step after step, brought the stack within the lift
+        // height of a camera looking down from 0.5 m, and the trace rose behind it (and could not be drawn).
+        var scene = TabletopScene.Generate(3, Options);
+        var overhead = scene with { Camera = CameraPose.LookAt(new Point3D(0, -0.15, 0.5), new Point3D(0, 0, 0), new Point3D(0, 0, 1)) };
+        // The top of a stack, 9 cm in front of the lens: less room above it than the first lift.
+        var top = new SceneObject("red block", new Rgb8(200, 40, 40), Box(-0.05, 0, 0.05, 0.05, 0.05) with { Center = new Point3D(-0.05, 0, 0.45) });
+        var plate = new SceneObject("blue plate", new Rgb8(40, 80, 200), Box(0.1, 0, 0.2, 0.2, 0.02));
+        var stacked = overhead with { Objects = [top, plate] };
+
+        var trace = Plan(stacked, stacked.ObjectBoxInCamera(0), stacked.ObjectBoxInCamera(1));
+
+        Assert.All(trace, p => Assert.True(p.Z >= GeometricTracePlanner.MinDepth, $"waypoint {p} is behind or at the camera"));
+        Assert.All(trace, p => stacked.Intrinsics.Project(p));
+        Assert.True(trace[0].DistanceTo(stacked.ObjectBoxInCamera(0).Center) < 1e-9);
+    }
+
+    [Fact]
+    public void An_object_behind_the_camera_is_refused_with_a_reason()
+    {
+        var k = new CameraIntrinsics(100, 100, 15.5, 11.5, 32, 24);
+        var depth = new DepthImage(32, 24, Enumerable.Repeat(1f, 32 * 24).ToArray());
+        var behind = new OrientedBox3D(new Point3D(0, 0, -0.2), new Point3D(0.1, 0.1, 0.1), Rotation3D.Identity);
+        var ahead = new OrientedBox3D(new Point3D(0, 0, 0.8), new Point3D(0.1, 0.1, 0.1), Rotation3D.Identity);
+
+        var ex = Assert.Throws<ArgumentException>(() => GeometricTracePlanner.Plan(new GeometricScene(depth, k, behind, ahead)));
+
+        Assert.Contains("in front of the camera", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_same_scene_gives_the_same_trace()
     {
         var scene = TabletopScene.Generate(3, Options);
