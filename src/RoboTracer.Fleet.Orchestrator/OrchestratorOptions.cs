@@ -30,6 +30,9 @@ internal sealed class OrchestratorOptions
     /// <summary>How long a robot has to say hello after opening its link (<c>Fleet:HelloTimeout</c>, default 10 s).</summary>
     public TimeSpan HelloTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Decoded frames kept for trace requests (<c>Fleet:FrameCacheMegabytes</c>, default 64 MiB).</summary>
+    public long FrameCacheBytes { get; init; } = 64L << 20;
+
     public static OrchestratorOptions FromConfiguration(IConfiguration configuration)
     {
         var fleet = configuration.GetSection("Fleet");
@@ -48,6 +51,7 @@ internal sealed class OrchestratorOptions
             TraceDeadline = fleet.GetValue("TraceDeadline", TimeSpan.FromSeconds(20)),
             TraceBackend = fleet["TraceBackend"] is { Length: > 0 } backend ? backend : null,
             HelloTimeout = fleet.GetValue("HelloTimeout", TimeSpan.FromSeconds(10)),
+            FrameCacheBytes = Math.Max(1, fleet.GetValue("FrameCacheMegabytes", 64L)) << 20,
         };
     }
 

@@ -73,6 +73,22 @@ public sealed class RobotLinkTests(FleetFixture fleet) : IClassFixture<FleetFixt
     }
 
     [Fact]
+    public async Task A_message_its_grain_refuses_ends_the_link_with_invalid_argument_and_nothing_after_it_is_handled()
+    {
+        await using var robot = await TestRobot.ConnectAsync(Host.Channel, "robot-7", OrchestratorHost.RobotToken("robot-7"));
+
+        await robot.SendAsync(new RobotMessage { Heartbeat = new Heartbeat { Battery = 0.5, Pose = new Pose { Position = new Point3D { X = double.NaN } } } });
+        await robot.SendAsync(new RobotMessage { Heartbeat = new Heartbeat { Battery = 0.25 } });
+        var ended = await robot.Ended.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var error = Assert.IsType<RpcException>(ended);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("non-finite position", error.Status.Detail, StringComparison.Ordinal);
+        await WaitForRobotAsync("robot-7", r => r["connection"]!.GetValue<string>() == "Offline");
+        Assert.NotEqual(0.25, (await RobotAsync("robot-7"))["battery"]?.GetValue<double>());
+    }
+
+    [Fact]
     public async Task A_first_message_that_is_not_a_hello_is_refused()
     {
         using var call = new RoboTracer.Fleet.Grpc.Services.RobotLinkClient(Host.Channel).Connect();

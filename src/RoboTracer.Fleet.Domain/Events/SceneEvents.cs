@@ -7,7 +7,10 @@ namespace RoboTracer.Fleet.Domain.Events;
 /// <param name="At">When, by the orchestrator's clock.</param>
 public abstract record SceneEvent(DateTimeOffset At);
 
-/// <summary>An observation was merged: objects updated or added, some removed, the latest frame replaced.</summary>
+/// <summary>
+/// An observation was merged: objects updated or added, some removed, the latest frame replaced. <c>At</c> is when
+/// the observation reached the orchestrator (<see cref="SceneObservation.ReceivedAt"/>), not when it was merged.
+/// </summary>
 public sealed record SceneObservationMerged(
     IReadOnlyList<SceneObjectState> Objects,
     IReadOnlyList<string> RemovedObjectIds,

@@ -10,7 +10,7 @@ namespace RoboTracer.Fleet.Domain.Robots;
 /// <param name="Progress">Fraction of the trace followed, 0..1.</param>
 /// <param name="Failure">Why it failed, when <paramref name="State"/> is <see cref="RobotStepState.Failed"/>.</param>
 /// <param name="Detail">The robot's own words, for people.</param>
-/// <param name="ReceivedAt">When the orchestrator received it (set by the robot's grain): a step's verification
+/// <param name="ReceivedAt">When the orchestrator received it (set by the robot link on arrival, else by the robot's grain): a step's verification
 /// counts observations from then on, including one merged before the task got round to the report.</param>
 public sealed record RobotStepUpdate(
     TaskId Task,

@@ -8,11 +8,16 @@ namespace RoboTracer.Fleet.Domain.Scene;
 /// <param name="Objects">Detected objects, each with a stable id.</param>
 /// <param name="Frame">The images, by blob reference.</param>
 /// <param name="RemovedObjectIds">Objects known to be gone.</param>
+/// <param name="ReceivedAt">
+/// When it reached the orchestrator (set by the robot link on arrival; null: when scene memory merges it). A step's
+/// verification compares it with the time its success report arrived, by the same clock.
+/// </param>
 public sealed record SceneObservation(
     DateTimeOffset TakenAt,
     IReadOnlyList<SceneObjectState> Objects,
     SceneFrame? Frame = null,
-    IReadOnlyList<string>? RemovedObjectIds = null)
+    IReadOnlyList<string>? RemovedObjectIds = null,
+    DateTimeOffset? ReceivedAt = null)
 {
     /// <summary>The most objects one observation may carry.</summary>
     public const int MaxObjects = 1000;

@@ -155,9 +155,17 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
             throw new ArgumentException($"Trace '{command.Trace}' was not sent to robot '{Id}': {problem}.", nameof(command));
         }
         RaiseEvent(new RobotStepDispatched(command.Task, command.StepIndex, command.Trace, TimeProvider.GetUtcNow()));
-        // Write ahead: the history holds every trace a robot may have received.
-        await ConfirmEventsAsync();
-        await channel.ExecuteTraceAsync(command, ActivationLifetime);
+        // The task's TraceAssigned, appended before this call, is the write-ahead record of the trace; the robot's own
+        // record is appended while the command goes out. The caller hears of a failure of either.
+        var recorded = ConfirmEventsAsync();
+        try
+        {
+            await channel.ExecuteTraceAsync(command, ActivationLifetime);
+        }
+        finally
+        {
+            await recorded;
+        }
     }
 
     /// <inheritdoc />
@@ -210,7 +218,7 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
             Logger.LogDebug("Robot {Robot} reported on trace {Trace}, which is not its current one: ignored", Id, update.Trace);
             return false;
         }
-        _ = GrainFactory.GetGrain<Tasks.ITaskGrain>(update.Task.Value).OnStepUpdateAsync(update with { ReceivedAt = now });
+        _ = GrainFactory.GetGrain<Tasks.ITaskGrain>(update.Task.Value).OnStepUpdateAsync(update.ReceivedAt is null ? update with { ReceivedAt = now } : update);
         return true;
     }
 

@@ -32,13 +32,16 @@ public interface ISceneMemoryGrain : IGrainWithStringKey
     /// <exception cref="ArgumentException">The watch is malformed.</exception>
     Task<SceneChange?> WatchTraceAsync(TraceWatch watch, IReadOnlyList<ObjectPosition>? baseline);
 
-    /// <summary>Stops watching a trace.</summary>
+    /// <summary>Stops watching a trace. One way: the task goes on at once; the scene's mailbox keeps the order of its calls.</summary>
+    [OneWay]
     Task UnwatchTraceAsync(TraceId trace);
 
     /// <summary>
     /// Tells <paramref name="task"/> (one way, <see cref="Tasks.ITaskGrain.OnSceneObservedAsync"/>) when the next
     /// observation has been merged: a step's verification waits for a picture taken after the robot finished. Kept
-    /// in memory only; a task that loses it (restart) looks again on its watchdog.
+    /// in memory only; a task that loses it (restart) looks again on its watchdog. One way: queued before the
+    /// caller's next call to this grain, so a snapshot asked for right after cannot miss an observation in between.
     /// </summary>
+    [OneWay]
     Task NotifyOnNextObservationAsync(TaskId task);
 }

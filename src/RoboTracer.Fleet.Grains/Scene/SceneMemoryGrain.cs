@@ -33,7 +33,10 @@ public sealed class SceneMemoryGrain(IEventStore store, EventSerializer serializ
             throw new ArgumentException($"Observation of scene '{Id}' rejected: {problem}.", nameof(observation));
         }
         var now = TimeProvider.GetUtcNow();
-        RaiseEvent(new SceneObservationMerged(observation.Objects, observation.RemovedObjectIds ?? [], observation.Frame, now));
+        // Stamped with its arrival: an observation that arrived before a step's success report but is merged after
+        // it must not count as seen after the step.
+        var arrived = observation.ReceivedAt is { } received && received < now ? received : now;
+        RaiseEvent(new SceneObservationMerged(observation.Objects, observation.RemovedObjectIds ?? [], observation.Frame, arrived));
         var notices = new List<SceneChangeNotice>();
         foreach (var watch in State.Watches.Values.Where(w => w.Triggered is null).OrderBy(w => w.StartedAt).ToList())
         {

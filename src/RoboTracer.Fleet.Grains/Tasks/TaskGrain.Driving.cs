@@ -12,6 +12,9 @@ public sealed partial class TaskGrain
     // Transitions one Drive may make before it lets the turn end (each is at least one append).
     private const int MaxTransitionsPerDrive = 32;
 
+    // Scene watches of steps that verification decided, ended once the drive is over.
+    private readonly List<TraceId> _watchesToEnd = [];
+
     /// <summary>
     /// Takes every transition the state allows now, starting background work where the next one must wait for
     /// it. Idempotent: call it after anything that may have unblocked the task.
@@ -22,7 +25,7 @@ public sealed partial class TaskGrain
         {
             if (!State.Exists || State.IsTerminal || State.IsPaused)
             {
-                return;
+                break;
             }
             var progressed = State.Phase switch
             {
@@ -32,9 +35,14 @@ public sealed partial class TaskGrain
             };
             if (!progressed)
             {
-                return;
+                break;
             }
         }
+        foreach (var trace in _watchesToEnd)
+        {
+            await UnwatchAsync(trace);
+        }
+        _watchesToEnd.Clear();
     }
 
     private async Task<bool> AdvanceStepAsync()

@@ -51,14 +51,32 @@ public sealed partial class TaskGrain
         }
     }
 
+    /// <summary>
+    /// Decides a verifying step when it can (true). The step's scene watch ends when the drive is over
+    /// (<see cref="_watchesToEnd"/>): the next step's trace query reads scene memory first, and must not queue
+    /// behind the end of the watch there.
+    /// </summary>
     private async Task<bool> VerifyAsync(TaskStepState step)
+    {
+        var trace = step.Trace;
+        if (!await TryDecideVerificationAsync(step))
+        {
+            return false;
+        }
+        if (trace is not null)
+        {
+            _watchesToEnd.Add(trace.Value);
+        }
+        return true;
+    }
+
+    private async Task<bool> TryDecideVerificationAsync(TaskStepState step)
     {
         var check = step.Planned.SuccessCheck.Kind;
         if (check == SuccessCheckKind.RobotReport || State.Scene is not { } scene || step.Points is not { } points || step.ObjectId is not { } objectId)
         {
             var how = check == SuccessCheckKind.RobotReport ? "the robot reported success" : "the robot reported success; scene memory does not know the object, so it is not checked";
             RaiseEvent(new StepSucceeded(step.Index, how, Now));
-            await ConfirmEventsAsync();
             return true;
         }
         var memory = GrainFactory.GetScene(scene);
@@ -95,8 +113,8 @@ public sealed partial class TaskGrain
             await FailAttemptAsync(step, FailureCategory.Robot, $"verification failed: {failure}");
             return true;
         }
+        // Confirmed with what the driver decides next (the next trace request, or completion).
         RaiseEvent(new StepSucceeded(step.Index, detail, Now));
-        await ConfirmEventsAsync();
         return true;
     }
 
@@ -124,19 +142,12 @@ public sealed partial class TaskGrain
         }
     }
 
+    /// <summary>Ends the watch on <paramref name="trace"/>; one way, so this only queues the call.</summary>
     private async Task UnwatchAsync(TraceId trace)
     {
-        if (State.Scene is not { } scene)
-        {
-            return;
-        }
-        try
+        if (State.Scene is { } scene)
         {
             await GrainFactory.GetScene(scene).UnwatchTraceAsync(trace);
-        }
-        catch (Exception e)
-        {
-            Logger.LogWarning(e, "Task {Task} could not end the watch on trace {Trace}", Id, trace);
         }
     }
 }

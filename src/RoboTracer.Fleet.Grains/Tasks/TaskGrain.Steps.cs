@@ -101,10 +101,12 @@ public sealed partial class TaskGrain
                 }
                 return;
             case RobotStepState.Succeeded:
-                await UnwatchAsync(update.Trace);
+                // The watch stays until verification decides (the carried object's move does not fire it): ended
+                // now, its end would queue in scene memory ahead of the very observation verification waits for.
                 // From when the report arrived: the robot's next observation may be merged before this turn runs.
+                // Not confirmed on its own: when the observation is already there, verification, success and the
+                // next trace request are one decision and one append (at the end of the turn).
                 RaiseEvent(new StepVerificationStarted(step.Index, update.Trace, update.ReceivedAt is { } received && received < Now ? received : Now));
-                await ConfirmEventsAsync();
                 await DriveAsync();
                 return;
             default:
@@ -128,7 +130,9 @@ public sealed partial class TaskGrain
         _nextTraceReason = null;
         var trace = TraceId.New();
         RaiseEvent(new TraceRequested(step.Index, trace, reason, Now));
-        await ConfirmEventsAsync();
+        // The pool is asked while the turn's events are appended: a query changes nothing, and its answer comes
+        // back as a message that runs after this turn, so after the append. Should the append fail, the
+        // activation dies, the call is cancelled with it, and the next activation asks again.
         StartTraceCall(await BuildQueryAsync(step, trace), step.Planned);
     }
 

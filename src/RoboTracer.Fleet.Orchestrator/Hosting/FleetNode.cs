@@ -28,6 +28,7 @@ internal sealed partial class FleetNode(
 {
     private IEventStore? _store;
     private TracePool? _pool;
+    private FrameCache? _frames;
     private GrainRuntime? _runtime;
 
     public IEventStore Store => _store ?? throw NotStarted();
@@ -46,13 +47,14 @@ internal sealed partial class FleetNode(
                 "No inference pool workers are configured: set services:pool:grpc:0 (env services__pool__grpc__0=http://host:port) or Pool:Workers.");
         }
         _pool = new TracePool(poolOptions, loggerFactory);
+        _frames = new FrameCache(_store, options.FrameCacheBytes);
         var fleet = configuration.GetSection("Fleet");
         _runtime = new GrainRuntime(new GrainRuntimeOptions { NodeId = Environment.MachineName, LoggerFactory = loggerFactory })
             .AddFleetGrains(new FleetGrainServices
             {
                 Store = _store,
                 Planner = new TracedPlanner(planner, telemetry),
-                Tracer = new PoolSpatialTracer(_store, _pool, telemetry, options),
+                Tracer = new PoolSpatialTracer(_frames, _pool, telemetry, options),
                 RobotChannel = sessions,
                 Robots = fleet.GetSection("Robots").Get<RobotOptions>() ?? new RobotOptions(),
                 Tasks = fleet.GetSection("Tasks").Get<TaskOptions>() ?? new TaskOptions(),
@@ -108,6 +110,8 @@ internal sealed partial class FleetNode(
             await _pool.DisposeAsync();
             _pool = null;
         }
+        _frames?.Dispose();
+        _frames = null;
         if (_store is not null)
         {
             await _store.DisposeAsync();

@@ -28,9 +28,10 @@ internal sealed partial class RobotLinkService(FleetNode node, RobotSessions ses
         var hello = await ReadHelloAsync(requests, context);
         var robot = Authenticate(hello, context);
         var robotGrain = node.Grains.GetRobot(robot);
+        SceneId scene;
         try
         {
-            await robotGrain.RegisterAsync(LinkMapping.ToRegistration(hello));
+            scene = (await robotGrain.RegisterAsync(LinkMapping.ToRegistration(hello))).Scene!.Value;
         }
         catch (Exception e) when (e is ArgumentException or LinkProtocolException)
         {
@@ -50,10 +51,7 @@ internal sealed partial class RobotLinkService(FleetNode node, RobotSessions ses
             {
                 Welcome = new Wire.Welcome { SessionId = session.Id, HeartbeatIntervalMs = (uint)options.HeartbeatInterval.TotalMilliseconds },
             }, context.CancellationToken);
-            while (await requests.MoveNext(session.Ended))
-            {
-                await HandleAsync(robot, requests.Current, session.Ended);
-            }
+            await ReadAsync(robot, scene, requests, session.Ended);
         }
         catch (OperationCanceledException) when (session.Replaced)
         {
@@ -125,23 +123,56 @@ internal sealed partial class RobotLinkService(FleetNode node, RobotSessions ses
         return robot;
     }
 
-    private async Task HandleAsync(RobotId robot, Wire.RobotMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the robot's messages until the link ends, handling them in <see cref="LinkLanes"/>; returns once every
+    /// message read has been handled. A malformed message throws, from here, before anything after it is handled.
+    /// </summary>
+    private async Task ReadAsync(RobotId robot, SceneId scene, IAsyncStreamReader<Wire.RobotMessage> requests, CancellationToken linkEnded)
+    {
+        using var lanes = new LinkLanes(linkEnded);
+        try
+        {
+            while (await requests.MoveNext(lanes.Reading))
+            {
+                var (lane, handle) = Route(robot, scene, requests.Current, linkEnded);
+                await lanes.PostAsync(lane, handle);
+            }
+        }
+        catch (OperationCanceledException) when (lanes.Fault is not null)
+        {
+            // Reading stopped because a message failed: that failure is the link's end, thrown below.
+        }
+        finally
+        {
+            // The robot's last messages are handled before the link's end marks it offline.
+            await lanes.DrainAsync();
+        }
+        lanes.ThrowIfFaulted();
+    }
+
+    /// <summary>Checks and converts a message at once (a malformed one throws here) and says how to handle it.</summary>
+    private (LinkLane Lane, Func<Task> Handle) Route(RobotId robot, SceneId scene, Wire.RobotMessage message, CancellationToken cancellationToken)
     {
         switch (message.BodyCase)
         {
             case Wire.RobotMessage.BodyOneofCase.Heartbeat:
-                await node.Grains.GetRobot(robot).HeartbeatAsync(LinkMapping.ToHeartbeat(message.Heartbeat));
-                break;
+                var heartbeat = LinkMapping.ToHeartbeat(message.Heartbeat);
+                return (LinkLane.Robot, () => node.Grains.GetRobot(robot).HeartbeatAsync(heartbeat));
             case Wire.RobotMessage.BodyOneofCase.Observation:
-                var status = await node.Grains.GetRobot(robot).GetStatusAsync();
-                var observation = await observations.IngestAsync(message.Observation, cancellationToken);
-                await node.Grains.GetScene(status.Scene!.Value).ObserveAsync(observation);
-                break;
+                // Reports and observations are stamped on arrival: they are handled in different lanes, so only the
+                // order they arrived in tells whether an observation shows the scene after a step's success.
+                var observation = message.Observation;
+                var observedAt = TimeProvider.System.GetUtcNow();
+                return (LinkLane.Scene, async () =>
+                {
+                    var merged = await observations.IngestAsync(observation, cancellationToken);
+                    await node.Grains.GetScene(scene).ObserveAsync(merged with { ReceivedAt = observedAt });
+                });
             case Wire.RobotMessage.BodyOneofCase.StepUpdate:
-                await node.Grains.GetRobot(robot).ReportStepUpdateAsync(LinkMapping.ToStepUpdate(message.StepUpdate));
-                break;
+                var update = LinkMapping.ToStepUpdate(message.StepUpdate) with { ReceivedAt = TimeProvider.System.GetUtcNow() };
+                return (LinkLane.Robot, () => node.Grains.GetRobot(robot).ReportStepUpdateAsync(update));
             case Wire.RobotMessage.BodyOneofCase.Pong:
-                break;
+                return (LinkLane.Robot, () => Task.CompletedTask);
             case Wire.RobotMessage.BodyOneofCase.Hello:
                 throw new LinkProtocolException("a second hello on the same link; open a new link to register again");
             default:

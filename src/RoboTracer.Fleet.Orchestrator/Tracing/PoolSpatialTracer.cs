@@ -1,21 +1,19 @@
 using RoboTracer.Fleet.Domain.Geometry;
 using RoboTracer.Fleet.Domain.Traces;
-using RoboTracer.Fleet.EventStore;
 using RoboTracer.Fleet.Grains.Tracing;
 using RoboTracer.Fleet.Inference.Backends;
 using RoboTracer.Fleet.Inference.Pool;
 using RoboTracer.Fleet.Orchestrator.Telemetry;
-using RoboTracer.Fleet.Vision;
 using Wire = RoboTracer.Fleet.Contracts.V1;
 
 namespace RoboTracer.Fleet.Orchestrator.Tracing;
 
 /// <summary>
-/// The task grains' <see cref="ISpatialTracer"/>: reads the frame's blobs, asks the inference pool over gRPC and
+/// The task grains' <see cref="ISpatialTracer"/>: reads the frame's blobs (through <see cref="FrameCache"/>), asks the inference pool over gRPC and
 /// turns the answer into a <see cref="SpatialTrace"/>. Depth is stored as a 16-bit millimetre PNG (see
 /// <see cref="Robots.ObservationIngest"/>) and sent as 16UC1.
 /// </summary>
-internal sealed class PoolSpatialTracer(IEventStore store, TracePool pool, TaskTelemetry telemetry, OrchestratorOptions options) : ISpatialTracer
+internal sealed class PoolSpatialTracer(FrameCache frames, TracePool pool, TaskTelemetry telemetry, OrchestratorOptions options) : ISpatialTracer
 {
     public async Task<SpatialTrace> TraceAsync(TraceQuery query, CancellationToken cancellationToken)
     {
@@ -38,13 +36,8 @@ internal sealed class PoolSpatialTracer(IEventStore store, TracePool pool, TaskT
     {
         var frame = query.Frame ?? throw new InvalidOperationException(
             $"scene memory has no image of the scene robot '{query.Robot}' works in yet; the robot must send an observation first");
-        var rgb = await store.GetBlobAsync(BlobHash.Parse(frame.Rgb.Sha256), cancellationToken)
-            ?? throw new InvalidOperationException($"the frame's image blob {frame.Rgb} is missing from the store");
-        DepthImage? depth = null;
-        if (frame.Depth is { } depthBlob && await store.GetBlobAsync(BlobHash.Parse(depthBlob.Sha256), cancellationToken) is { } depthPng)
-        {
-            depth = DepthImage.FromPng(depthPng);
-        }
+        var rgb = await frames.GetImageAsync(frame.Rgb, cancellationToken);
+        var depth = frame.Depth is { } depthBlob ? await frames.GetDepthAsync(depthBlob, cancellationToken) : null;
         return StepTraceRequest.Build(query.Trace.Value, query.Instruction, rgb, depth, frame.Intrinsics, query.Object, query.Destination, query.SceneHints, options.TraceBackend);
     }
 }

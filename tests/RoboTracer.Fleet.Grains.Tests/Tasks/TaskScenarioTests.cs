@@ -100,6 +100,35 @@ public sealed class TaskScenarioTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_observation_that_arrived_before_the_success_report_does_not_verify_the_step_even_when_merged_after_it()
+    {
+        // The robot link handles reports and observations in separate lanes: a picture sent just before "succeeded"
+        // may be merged just after it. It shows the scene before the step, so it must not count.
+        _fleet.Planner.Check = new SuccessCheck(SuccessCheckKind.ObjectAtDestination, "the cup is on the plate");
+        var scene = _fleet.Runtime.GetScene(FleetHarness.Table);
+        var start = new Point3D(0.1, 0, 0.5);
+        await scene.ObserveAsync(new SceneObservation(_fleet.Clock.GetUtcNow(), [Cup(start), Plate()]));
+        await _fleet.RegisterRobotAsync("r1");
+        _fleet.Robots.Hold(new RobotId("r1"));
+        var (task, _) = await _fleet.SubmitAsync("pick up the red cup and place it on the plate");
+        var command = await _fleet.Robots.WaitForExecuteAsync(_ => true);
+        _fleet.Clock.Advance(TimeSpan.FromMilliseconds(100));
+        var before = _fleet.Clock.GetUtcNow();
+        _fleet.Clock.Advance(TimeSpan.FromMilliseconds(10));
+
+        await _fleet.Robots.CompleteAsync(command);
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "StepVerificationStarted");
+        await scene.ObserveAsync(new SceneObservation(before, [Cup(start), Plate()], ReceivedAt: before));
+        // Queued behind the wake-up that observation sent the task: when it answers, the task has looked.
+        await _fleet.Task(task).GetStatusAsync();
+        await scene.ObserveAsync(new SceneObservation(_fleet.Clock.GetUtcNow(), [Cup(command.Points.Points3D[^1]), Plate()]));
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "TaskCompleted");
+
+        Assert.Equal(0, _fleet.Events.Count(FleetStreams.Task(task), "StepAttemptFailed"));
+        Assert.Equal(1, _fleet.Events.Count(FleetStreams.Task(task), "StepSucceeded"));
+    }
+
+    [Fact]
     public async Task A_disconnected_robot_loses_its_remaining_steps_to_another_robot()
     {
         await _fleet.RegisterRobotAsync("r1", battery: 0.9);
