@@ -2,10 +2,56 @@ using Microsoft.Extensions.Logging;
 
 namespace RoboTracer.Fleet.Grains.Runtime;
 
-/// <summary>The pump: activation, the turn loop, and deactivation.</summary>
+/// <summary>Activation, deactivation, and what happens to the messages that wait for either.</summary>
 internal sealed partial class GrainActivation
 {
-    private async Task PumpAsync()
+    /// <summary>Starts deactivation if the activation has had nothing to do for <paramref name="age"/>.</summary>
+    public bool TryDeactivateIfIdle(DateTimeOffset now, TimeSpan age)
+    {
+        bool deactivate;
+        lock (_gate)
+        {
+            if (_state != ActivationState.Valid || _inFlight > 0 || now - _lastUsed < age || _timers.Any(t => t.KeepAlive))
+            {
+                return false;
+            }
+            deactivate = BeginDeactivationLocked(new DeactivationReason(DeactivationReasonCode.ActivationIdle, $"idle since {_lastUsed:O}"));
+        }
+        StartNext(next: null, deactivate);
+        return true;
+    }
+
+    /// <summary>Starts deactivation after the running turn (if any). Idempotent.</summary>
+    public void RequestDeactivation(DeactivationReason reason)
+    {
+        var deactivate = false;
+        lock (_gate)
+        {
+            if (_state is ActivationState.Activating or ActivationState.Valid)
+            {
+                deactivate = BeginDeactivationLocked(reason);
+            }
+        }
+        // A never-started activation (it lost the race to be created, or got no message) must still end.
+        EnsureStarted();
+        StartNext(next: null, deactivate);
+    }
+
+    /// <summary>True when the turn was free and the deactivation took it: the caller starts it. Otherwise the running turn's end does.</summary>
+    private bool BeginDeactivationLocked(DeactivationReason reason)
+    {
+        _state = ActivationState.Deactivating;
+        _reason = reason;
+        if (_turnRunning)
+        {
+            return false;
+        }
+        _turnRunning = true;
+        return true;
+    }
+
+    /// <summary>Activates the grain (holding the turn), then gives the turn to what waited for it.</summary>
+    private async Task StartAsync()
     {
         bool deactivatedBeforeStart;
         lock (_gate)
@@ -15,11 +61,7 @@ internal sealed partial class GrainActivation
         if (deactivatedBeforeStart)
         {
             // Told to go before it ever ran (shutdown right after creation): no point activating the grain.
-            foreach (var item in TakeInterleavedWhileActivating())
-            {
-                Hand(item);
-            }
-            while (_mailbox.Reader.TryRead(out var item))
+            foreach (var item in TakeWaiting())
             {
                 Hand(item);
             }
@@ -40,60 +82,43 @@ internal sealed partial class GrainActivation
             await FailActivationAsync(e);
             return;
         }
-        WorkItem[] early;
+        List<Task> started = [];
+        WorkItem[] handed = [];
+        WorkItem? next;
+        bool deactivate;
         lock (_gate)
         {
             if (_state == ActivationState.Activating)
             {
                 _state = ActivationState.Valid;
             }
-            early = [.. _interleavedWhileActivating];
-            _interleavedWhileActivating.Clear();
-        }
-        foreach (var item in early)
-        {
-            if (IsDeactivating)
+            if (_state == ActivationState.Valid)
             {
-                Hand(item);
+                foreach (var item in _interleavedWhileActivating)
+                {
+                    started.Add(StartInterleavedLocked(item));
+                }
+                while (_type.IsReentrant && _queue.TryDequeue(out var item))
+                {
+                    started.Add(StartInterleavedLocked(item));
+                }
             }
             else
             {
-                StartInterleaved(item);
+                handed = [.. _interleavedWhileActivating];
             }
+            _interleavedWhileActivating.Clear();
+            next = ReleaseTurnLocked(out deactivate);
         }
-
-        var reader = _mailbox.Reader;
-        while (await reader.WaitToReadAsync())
+        foreach (var turn in started)
         {
-            while (reader.TryRead(out var item))
-            {
-                if (IsDeactivating)
-                {
-                    Hand(item);
-                    continue;
-                }
-                if (_type.IsReentrant || item.Interleaves)
-                {
-                    StartInterleaved(item);
-                }
-                else
-                {
-                    await RunTurnAsync(item);
-                }
-            }
+            ForgetWhenDone(turn);
         }
-        await DeactivateAsync();
-    }
-
-    private bool IsDeactivating
-    {
-        get
+        foreach (var item in handed)
         {
-            lock (_gate)
-            {
-                return _state != ActivationState.Valid;
-            }
+            Hand(item);
         }
+        StartNext(next, deactivate);
     }
 
     /// <summary>A queued item that this activation will not run: calls go to the next activation, ticks die.</summary>
@@ -111,8 +136,13 @@ internal sealed partial class GrainActivation
         _runtime.Forward(Id, item, this);
     }
 
+    /// <summary>Runs with the turn taken for good: nothing of the grain's runs after it but interleaved turns it waits for.</summary>
     private async Task DeactivateAsync()
     {
+        foreach (var item in TakeWaiting())
+        {
+            Hand(item);
+        }
         await _lifetime.CancelAsync();
         Task[] interleaved;
         GrainTimer[] timers;
@@ -143,8 +173,8 @@ internal sealed partial class GrainActivation
         Logger.LogWarning(exception, "Activation of {Grain} failed", Id);
         lock (_gate)
         {
+            // The turn stays taken: nothing runs on this activation any more.
             _state = ActivationState.Deactivating;
-            _mailbox.Writer.TryComplete();
         }
         await _lifetime.CancelAsync();
         GrainTimer[] timers;
@@ -157,11 +187,7 @@ internal sealed partial class GrainActivation
             timer.Dispose();
         }
         // The callers queued so far asked this activation: they get its failure. Later ones get a fresh attempt.
-        foreach (var item in TakeInterleavedWhileActivating())
-        {
-            item.Fail(exception);
-        }
-        while (_mailbox.Reader.TryRead(out var item))
+        foreach (var item in TakeWaiting())
         {
             item.Fail(exception);
         }
@@ -178,12 +204,14 @@ internal sealed partial class GrainActivation
         _deactivated.TrySetResult();
     }
 
-    private WorkItem[] TakeInterleavedWhileActivating()
+    /// <summary>Takes every message still waiting (for the activation, or for the turn); called once the state is past Valid, so no more come.</summary>
+    private WorkItem[] TakeWaiting()
     {
         lock (_gate)
         {
-            WorkItem[] items = [.. _interleavedWhileActivating];
+            WorkItem[] items = [.. _interleavedWhileActivating, .. _queue];
             _interleavedWhileActivating.Clear();
+            _queue.Clear();
             return items;
         }
     }

@@ -1,42 +1,66 @@
-using System.Threading.Channels;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace RoboTracer.Fleet.Grains.Runtime;
 
 /// <summary>
-/// One activation of one grain on this node: the grain instance, its mailbox and the pump that runs the
-/// mailbox's messages as turns.
+/// One activation of one grain on this node: the grain instance, its queue of waiting turns, and the exclusive
+/// scheduler its code runs on.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Turn-based execution: grain code runs on this activation's exclusive scheduler (one
-/// <see cref="ConcurrentExclusiveSchedulerPair"/> per activation), and <c>await</c> in grain code resumes on it,
-/// so two pieces of grain code never run at the same time. On top of that the pump awaits each turn before it
-/// starts the next, so a non-reentrant grain handles one message from start to finish before the next one,
-/// across awaits. A <see cref="ReentrantAttribute"/> grain's turns and <see cref="AlwaysInterleaveAttribute"/>
-/// calls are started without waiting for the turn before them: they interleave at awaits, never in parallel.
+/// Turn-based execution: grain code runs on this activation's <see cref="ActivationScheduler"/>, and
+/// <c>await</c> in grain code resumes on it, so two pieces of grain code never run at the same time. On top of
+/// that one flag, <c>_turnRunning</c>, makes a non-reentrant grain handle one message from start to finish
+/// before the next, across awaits: a message that finds it set waits in the queue, and the turn that ends hands
+/// the flag to the next message. A <see cref="ReentrantAttribute"/> grain's turns and
+/// <see cref="AlwaysInterleaveAttribute"/> calls start without waiting for the turn before them: they
+/// interleave at awaits, never in parallel.
 /// </para>
 /// <para>
-/// Lifecycle: Activating → Valid → Deactivating → Deactivated. Deactivation completes the mailbox; calls
-/// still in it, and calls arriving from then on, are forwarded to the next activation of the same grain, which
-/// the runtime creates only after this one is gone (so two activations of a key never overlap on a node).
+/// Inline turns: a request/response call that finds the activation idle (no turn, nothing queued, scheduler
+/// free) runs its turn on the caller's thread, as a task of this activation's scheduler, instead of hopping
+/// to the thread pool; a turn that completes synchronously answers its caller before the call returns. The
+/// caller may itself be in a turn of another grain: that grain's scheduler stays taken by the caller's thread
+/// and this grain's code runs with this grain's scheduler current (and no synchronization context), so each
+/// grain's awaits still resume on its own scheduler. A thread nests at most <see cref="MaxInlineDepth"/> such
+/// turns; deeper calls are queued.
+/// </para>
+/// <para>
+/// Lifecycle: Activating → Valid → Deactivating → Deactivated. Activation and deactivation hold the turn like a
+/// message does. Deactivation hands the queued calls, and calls arriving from then on, to the next activation
+/// of the same grain, which the runtime creates only after this one is gone (so two activations of a key never
+/// overlap on a node).
 /// </para>
 /// </remarks>
 internal sealed partial class GrainActivation
 {
+    // How many turns of different grains one thread may nest inline (a grain calling an idle grain calling an
+    // idle grain...) before the next call is queued instead: bounds the stack a chain of calls takes.
+    private const int MaxInlineDepth = 8;
+
+    [ThreadStatic]
+    private static int t_inlineDepth;
+
     private readonly GrainRuntime _runtime;
     private readonly GrainTypeRegistration _type;
-    private readonly Channel<WorkItem> _mailbox = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly TaskScheduler _scheduler = new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler;
+    private readonly ActivationScheduler _scheduler = new();
     private readonly TaskCompletionSource _deactivated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Lock _gate = new();
+    private readonly Queue<WorkItem> _queue = new();
     private readonly List<GrainTimer> _timers = [];
     private readonly HashSet<Task> _interleavedTurns = [];
     private readonly List<WorkItem> _interleavedWhileActivating = [];
-    private readonly Action _callFinished;
+    private readonly Action<object?> _runTurn;
+    private readonly Action<WorkItem> _turnFinished;
+    private readonly Action<WorkItem> _interleavedFinished;
     private ActivationState _state = ActivationState.Activating;
     private DeactivationReason _reason;
+
+    // The one exclusive turn is taken: by the activation (from the start), a non-interleaving message, or the
+    // deactivation (to the end). Handed from turn to turn while messages wait in _queue.
+    private bool _turnRunning = true;
     private int _inFlight;
     private DateTimeOffset _lastUsed;
     private int _started;
@@ -49,7 +73,9 @@ internal sealed partial class GrainActivation
         Id = id;
         Logger = runtime.Logger;
         _lastUsed = runtime.TimeProvider.GetUtcNow();
-        _callFinished = CallFinished;
+        _runTurn = RunTurn;
+        _turnFinished = TurnFinished;
+        _interleavedFinished = InterleavedTurnFinished;
     }
 
     private enum ActivationState
@@ -72,37 +98,31 @@ internal sealed partial class GrainActivation
     /// <summary>Completes once the activation is gone (deactivated, or its activation failed) and out of the directory.</summary>
     public Task Deactivated => _deactivated.Task;
 
-    /// <summary>Queues a call. False when the activation is deactivating: the caller forwards it to the next activation.</summary>
+    /// <summary>
+    /// Delivers a call: runs it now (on this thread when it may), starts it interleaved, or queues it. False when
+    /// the activation is deactivating: the caller forwards it to the next activation.
+    /// </summary>
     public bool TryEnqueue(WorkItem item)
     {
-        Task? interleaved = null;
+        bool runNow;
+        Task? interleaved;
         lock (_gate)
         {
-            // Checking the state and queuing under one lock: deactivation completes the mailbox under the same
-            // lock, so an accepted call is never left in a mailbox nobody reads.
+            // Checking the state and queuing under one lock: deactivation drains the queue after it sets the
+            // state under the same lock, so an accepted call is never left in a queue nobody reads.
             if (_state is ActivationState.Deactivating or ActivationState.Deactivated)
             {
                 return false;
             }
             _inFlight++;
-            _lastUsed = _runtime.TimeProvider.GetUtcNow();
-            if (!item.Interleaves)
-            {
-                _mailbox.Writer.TryWrite(item);
-            }
-            else if (_state == ActivationState.Valid)
-            {
-                // An always-interleave call skips the queue: it must not wait behind a turn that is awaiting.
-                interleaved = StartInterleavedLocked(item);
-            }
-            else
-            {
-                // During activation it waits for the activation only.
-                _interleavedWhileActivating.Add(item);
-            }
+            runNow = RouteLocked(item, out interleaved);
         }
         EnsureStarted();
-        if (interleaved is not null)
+        if (runNow)
+        {
+            StartTurn(item, item.MayRunInline);
+        }
+        else if (interleaved is not null)
         {
             ForgetWhenDone(interleaved);
         }
@@ -111,10 +131,27 @@ internal sealed partial class GrainActivation
 
     public bool TryEnqueueTick(GrainTimer timer)
     {
+        var tick = new TimerTick(timer, Logger);
+        bool runNow;
+        Task? interleaved;
         lock (_gate)
         {
-            return _state is ActivationState.Activating or ActivationState.Valid && _mailbox.Writer.TryWrite(new TimerTick(timer, Logger));
+            if (_state is not (ActivationState.Activating or ActivationState.Valid))
+            {
+                return false;
+            }
+            runNow = RouteLocked(tick, out interleaved);
         }
+        if (runNow)
+        {
+            // Never inline: the clock's thread is not a caller that waits for the grain.
+            StartTurn(tick, mayRunInline: false);
+        }
+        else if (interleaved is not null)
+        {
+            ForgetWhenDone(interleaved);
+        }
+        return true;
     }
 
     public IGrainTimer RegisterTimer(Func<CancellationToken, Task> callback, GrainTimerCreationOptions options)
@@ -141,64 +178,132 @@ internal sealed partial class GrainActivation
         }
     }
 
-    /// <summary>Starts deactivation if the activation has had nothing to do for <paramref name="age"/>.</summary>
-    public bool TryDeactivateIfIdle(DateTimeOffset now, TimeSpan age)
+    /// <summary>
+    /// The route of a message the activation accepted: true when it took the free turn and the caller must start
+    /// it; otherwise it was started interleaved (<paramref name="interleaved"/>) or queued.
+    /// </summary>
+    private bool RouteLocked(WorkItem item, out Task? interleaved)
     {
-        lock (_gate)
+        interleaved = null;
+        if (item.Interleaves || _type.IsReentrant)
         {
-            if (_state != ActivationState.Valid || _inFlight > 0 || now - _lastUsed < age || _timers.Any(t => t.KeepAlive))
+            if (_state == ActivationState.Valid)
             {
-                return false;
+                // It skips the queue: it must not wait behind a turn that is awaiting.
+                interleaved = StartInterleavedLocked(item);
             }
-            BeginDeactivationLocked(new DeactivationReason(DeactivationReasonCode.ActivationIdle, $"idle since {_lastUsed:O}"));
-            return true;
+            else if (item.Interleaves)
+            {
+                // During activation it waits for the activation only.
+                _interleavedWhileActivating.Add(item);
+            }
+            else
+            {
+                _queue.Enqueue(item);
+            }
+            return false;
+        }
+        if (_turnRunning)
+        {
+            _queue.Enqueue(item);
+            return false;
+        }
+        _turnRunning = true;
+        return true;
+    }
+
+    /// <summary>
+    /// Gives up the exclusive turn: to the next queued message (returned; the caller starts it), to the
+    /// deactivation (<paramref name="deactivate"/>; the caller starts it), or frees it.
+    /// </summary>
+    private WorkItem? ReleaseTurnLocked(out bool deactivate)
+    {
+        deactivate = false;
+        if (_state == ActivationState.Valid && _queue.TryDequeue(out var next))
+        {
+            return next;
+        }
+        if (_state == ActivationState.Deactivating)
+        {
+            deactivate = true;
+            return null;
+        }
+        _turnRunning = false;
+        return null;
+    }
+
+    private void StartNext(WorkItem? next, bool deactivate)
+    {
+        if (next is not null)
+        {
+            StartTurn(next, mayRunInline: false);
+        }
+        else if (deactivate)
+        {
+            _ = Task.Run(DeactivateAsync);
         }
     }
 
-    /// <summary>Starts deactivation after the running turn (if any). Idempotent.</summary>
-    public void RequestDeactivation(DeactivationReason reason)
+    /// <summary>Starts a message that holds the exclusive turn: inline when it may and the scheduler is free, else queued on the scheduler.</summary>
+    private void StartTurn(WorkItem item, bool mayRunInline)
     {
-        lock (_gate)
+        var turn = new Task(_runTurn, item, CancellationToken.None, TaskCreationOptions.DenyChildAttach);
+        if (mayRunInline && t_inlineDepth < MaxInlineDepth && RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
-            if (_state is ActivationState.Activating or ActivationState.Valid)
+            // Without this, an await in grain code would capture the caller's context (a UI or test context)
+            // instead of the grain's scheduler and resume outside the grain's turn.
+            var context = SynchronizationContext.Current;
+            SynchronizationContext.SetSynchronizationContext(null);
+            t_inlineDepth++;
+            try
             {
-                BeginDeactivationLocked(reason);
+                if (_scheduler.TryRunInline(turn))
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                t_inlineDepth--;
+                SynchronizationContext.SetSynchronizationContext(context);
             }
         }
-        // A never-started activation (it lost the race to be created, or got no message) must still end.
-        EnsureStarted();
+        turn.Start(_scheduler);
     }
 
-    private void BeginDeactivationLocked(DeactivationReason reason)
+    // RunAsync reports failures to whoever waits and never throws; its end is reported through _turnFinished.
+    private void RunTurn(object? item) => _ = ((WorkItem)item!).RunAsync(_grain!, _turnFinished);
+
+    private void TurnFinished(WorkItem item)
     {
-        _state = ActivationState.Deactivating;
-        _reason = reason;
-        _mailbox.Writer.TryComplete();
+        WorkItem? next;
+        bool deactivate;
+        lock (_gate)
+        {
+            if (item.IsCall)
+            {
+                _inFlight--;
+                _lastUsed = _runtime.TimeProvider.GetUtcNow();
+            }
+            next = ReleaseTurnLocked(out deactivate);
+        }
+        // Runs inside the ending turn: the next one is queued on the scheduler and starts after this one returns.
+        StartNext(next, deactivate);
     }
 
     private void EnsureStarted()
     {
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
-            _ = Task.Run(PumpAsync);
+            _ = Task.Run(StartAsync);
         }
-    }
-
-    private void StartInterleaved(WorkItem item)
-    {
-        Task turn;
-        lock (_gate)
-        {
-            turn = StartInterleavedLocked(item);
-        }
-        ForgetWhenDone(turn);
     }
 
     /// <summary>Starts a turn without waiting for the one before; deactivation waits for every such turn.</summary>
     private Task StartInterleavedLocked(WorkItem item)
     {
-        // RunTurnAsync only queues the turn on the grain's scheduler, so nothing runs under the lock.
-        var turn = RunTurnAsync(item);
+        // Only queues the turn on the grain's scheduler, so nothing runs under the lock.
+        var turn = OnSchedulerAsync(() => item.RunAsync(_grain!, _interleavedFinished));
         _interleavedTurns.Add(turn);
         return turn;
     }
@@ -217,19 +322,17 @@ internal sealed partial class GrainActivation
         TaskContinuationOptions.None,
         TaskScheduler.Default);
 
-    private Task RunTurnAsync(WorkItem item) => OnSchedulerAsync(() => item.RunAsync(_grain!, item.IsCall ? _callFinished : NoOp));
-
-    private void CallFinished()
+    private void InterleavedTurnFinished(WorkItem item)
     {
+        if (!item.IsCall)
+        {
+            return;
+        }
         lock (_gate)
         {
             _inFlight--;
             _lastUsed = _runtime.TimeProvider.GetUtcNow();
         }
-    }
-
-    private static void NoOp()
-    {
     }
 
     private Task OnSchedulerAsync(Func<Task> action) =>

@@ -17,7 +17,11 @@ internal sealed class GrainCall<T>(GrainId target, GrainMethod method, object?[]
 
     public override bool IsCall => true;
 
-    public override async Task RunAsync(Grain grain, Action finished)
+    // A one-way call exists to decouple caller and grain (notifications against the call direction): it is
+    // always queued, so the caller never runs the grain's code.
+    public override bool MayRunInline => !method.IsOneWay;
+
+    public override async Task RunAsync(Grain grain, Action<WorkItem> finished)
     {
         T result;
         try
@@ -29,11 +33,11 @@ internal sealed class GrainCall<T>(GrainId target, GrainMethod method, object?[]
         catch (Exception e)
         {
             grain.OnTurnFailed();
-            finished();
+            finished(this);
             Fail(e);
             return;
         }
-        finished();
+        finished(this);
         _completion.TrySetResult(result);
     }
 

@@ -148,6 +148,12 @@ public sealed class GrainRuntime : IGrainFactory, IAsyncDisposable
             item.Fail(Stopped());
             return;
         }
+        if (_placement is LocalGrainPlacement)
+        {
+            // Every grain is here: skip asking (and the address it would allocate on every call).
+            DispatchLocal(id, item);
+            return;
+        }
         ValueTask<GrainAddress> placed;
         try
         {
@@ -203,6 +209,11 @@ public sealed class GrainRuntime : IGrainFactory, IAsyncDisposable
             item.Fail(new GrainPlacementException(id, address.NodeId, $"Grain {id} is owned by node '{address.NodeId}'; node '{NodeId}' cannot forward calls to other nodes yet."));
             return;
         }
+        DispatchLocal(id, item);
+    }
+
+    private void DispatchLocal(GrainId id, WorkItem item)
+    {
         if (!_byName.TryGetValue(id.Type, out var registration))
         {
             item.Fail(new InvalidOperationException($"No grain class is registered for grain type {id.Type}."));

@@ -9,7 +9,9 @@ internal sealed class TimerTick(GrainTimer timer, ILogger logger) : WorkItem
 
     public override bool IsCall => false;
 
-    public override async Task RunAsync(Grain grain, Action finished)
+    public override bool MayRunInline => false;
+
+    public override async Task RunAsync(Grain grain, Action<WorkItem> finished)
     {
         try
         {
@@ -21,7 +23,7 @@ internal sealed class TimerTick(GrainTimer timer, ILogger logger) : WorkItem
             grain.OnTurnFailed();
             logger.LogWarning(e, "A timer callback of {Grain} failed", grain.GrainId);
         }
-        finished();
+        finished(this);
     }
 
     public override void Fail(Exception exception) => timer.ReleaseTick();

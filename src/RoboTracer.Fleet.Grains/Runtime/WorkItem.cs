@@ -9,12 +9,15 @@ internal abstract class WorkItem
     /// <summary>True for calls, which move to the next activation when theirs deactivates; false for timer ticks, which die with it.</summary>
     public abstract bool IsCall { get; }
 
+    /// <summary>True when the caller may run the turn on its own thread if the activation is idle (request/response calls).</summary>
+    public abstract bool MayRunInline { get; }
+
     /// <summary>
     /// Runs the turn; the result or failure goes to whoever waits, never out of this method.
-    /// <paramref name="finished"/> runs when the turn is over and before anyone hears of it, so that a caller
-    /// who got its answer finds the activation idle.
+    /// <paramref name="finished"/> runs once, with this item, when the turn is over and before anyone hears of
+    /// it, so that a caller who got its answer finds the activation idle.
     /// </summary>
-    public abstract Task RunAsync(Grain grain, Action finished);
+    public abstract Task RunAsync(Grain grain, Action<WorkItem> finished);
 
     /// <summary>Ends the item without running it.</summary>
     public abstract void Fail(Exception exception);

@@ -55,6 +55,7 @@ public sealed class CounterGrain(IEventStore store, Probe probe)
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         probe.Deactivations.Enqueue(reason);
+        probe.Gate($"deactivated-{reason.ReasonCode}").TrySetResult();
         return Task.CompletedTask;
     }
 

@@ -57,6 +57,8 @@ public sealed class JournaledGrainTests : IAsyncLifetime
         Assert.Contains("node-b", stale.Message, StringComparison.Ordinal);
         Assert.IsType<WrongExpectedVersionException>(stale.InnerException);
         Assert.Equal(1, await _store.GetStreamVersionAsync("counter-shared"));
+        // The activation deactivates after the failed turn, not necessarily before its caller hears of it.
+        await Wait.For(_probe.Gate($"deactivated-{DeactivationReasonCode.StaleActivation}").Task);
         Assert.Contains(_probe.Deactivations, r => r.ReasonCode == DeactivationReasonCode.StaleActivation);
         // The retry reaches a fresh activation on B, which reloaded A's event: no update is lost.
         Assert.Equal(12, await onB.AddAsync(7));

@@ -24,6 +24,10 @@ public sealed class Probe
 
     public int FailActivations { get; set; }
 
+    /// <summary>Set by a test on its own thread around a call: grain code that sees it ran on the caller's thread.</summary>
+    [field: ThreadStatic]
+    public static bool OnCallerThread { get; set; }
+
     public TaskCompletionSource Gate(string name) => _gates.GetOrAdd(name, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public int Activated() => Interlocked.Increment(ref _activations);
@@ -72,7 +76,23 @@ public interface IProbeGrain : IGrainWithStringKey
     Task StartTimerAsync(TimeSpan period, bool keepAlive);
 
     Task DeactivateAsync();
+
+    Task<bool> RanOnCallerThreadAsync();
+
+    [OneWay]
+    Task RecordCallerThreadAsync(string gate);
+
+    /// <summary>The scheduler ids the turn ran on before and after an await, and whether it started on the caller's thread.</summary>
+    Task<SchedulerTrace> TraceSchedulerAsync();
+
+    /// <summary>Calls the probe grain <c>{prefix}{depth - 1}</c>, which calls the next, down to 0; returns how many answered.</summary>
+    Task<int> ChainAsync(string prefix, int depth);
+
+    /// <summary>Traces itself, then calls <paramref name="other"/>'s <see cref="TraceSchedulerAsync"/> from inside its turn.</summary>
+    Task<(SchedulerTrace Caller, SchedulerTrace Callee)> TraceWithCalleeAsync(string other);
 }
+
+public sealed record SchedulerTrace(int Before, int After, bool StartedOnCallerThread);
 
 public class ProbeGrain(Probe probe) : Grain, IProbeGrain
 {
@@ -194,6 +214,47 @@ public class ProbeGrain(Probe probe) : Grain, IProbeGrain
     {
         DeactivateOnIdle();
         return Task.CompletedTask;
+    }
+
+    public Task<bool> RanOnCallerThreadAsync() => Task.FromResult(Probe.OnCallerThread);
+
+    public Task RecordCallerThreadAsync(string gate)
+    {
+        probe.Gate(gate).TrySetResult();
+        probe.Log.Enqueue(Probe.OnCallerThread ? "on-caller" : "elsewhere");
+        return Task.CompletedTask;
+    }
+
+    public async Task<SchedulerTrace> TraceSchedulerAsync()
+    {
+        probe.Enter();
+        try
+        {
+            var before = TaskScheduler.Current.Id;
+            var onCaller = Probe.OnCallerThread;
+            await Task.Yield();
+            return new SchedulerTrace(before, TaskScheduler.Current.Id, onCaller);
+        }
+        finally
+        {
+            probe.Exit();
+        }
+    }
+
+    public async Task<int> ChainAsync(string prefix, int depth)
+    {
+        if (depth == 0)
+        {
+            return 1;
+        }
+        return 1 + await GrainFactory.GetGrain<IProbeGrain>(prefix + (depth - 1)).ChainAsync(prefix, depth - 1);
+    }
+
+    public async Task<(SchedulerTrace Caller, SchedulerTrace Callee)> TraceWithCalleeAsync(string other)
+    {
+        var before = TaskScheduler.Current.Id;
+        var callee = await GrainFactory.GetGrain<IProbeGrain>(other).TraceSchedulerAsync();
+        return (new SchedulerTrace(before, TaskScheduler.Current.Id, StartedOnCallerThread: false), callee);
     }
 }
 
