@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using RoboTracer.Fleet.Bench.Harness;
 using RoboTracer.Fleet.EventStore;
 
@@ -12,11 +13,15 @@ namespace RoboTracer.Fleet.Bench.Fleet;
 /// task has its <c>TaskCompleted</c>; every observation is a <c>SceneObservationMerged</c> of the robot's scene.
 /// Lost = expected − found, per item, never negative. Read after every robot's link has ended, when the server
 /// has handled each message the robots wrote, from <c>head</c> (before the robots connected); events recorded
-/// counts those after <c>windowStart</c> (the tasks' submission). Also gives the per-step breakdown from the task's own events.
+/// counts those after <c>windowStart</c> (the tasks' submission). Also gives the per-step breakdown between steps,
+/// on the orchestrator's clock: <c>decide</c> = the robot's SUCCEEDED reached the link (the report's
+/// <c>receivedAt</c>) → the task's <c>StepSucceeded</c> committed (robot grain, the observation after it merged,
+/// verification, and the one append of success and the next trace request); <c>trace</c> = that commit → the next
+/// <c>TraceAssigned</c> committed (the pool call, then the write-ahead append before dispatch).
 /// </summary>
 internal static class FleetAudit
 {
-    public sealed record Result(long Expected, long Lost, IReadOnlyDictionary<string, long> LostByKind, long EventsInWindow, double VerifyP99Ms, double AdvanceP99Ms, double TraceP99Ms);
+    public sealed record Result(long Expected, long Lost, IReadOnlyDictionary<string, long> LostByKind, long EventsInWindow, double DecideP99Ms, double TraceP99Ms);
 
     public static async Task<Result> RunAsync(IEventStore store, long head, long windowStart, IReadOnlyList<BenchRobot> robots, IReadOnlyList<string> taskIds, CancellationToken cancellationToken)
     {
@@ -48,8 +53,7 @@ internal static class FleetAudit
                 lostByKind[kind] = lostByKind.GetValueOrDefault(kind) + missing;
             }
         }
-        var verify = new List<long>();
-        var advance = new List<long>();
+        var decide = new List<long>();
         var trace = new List<long>();
         for (var i = 0; i < robots.Count; i++)
         {
@@ -70,34 +74,37 @@ internal static class FleetAudit
             Check("TaskCompleted", 1, task.Count(e => e.Type == "TaskCompleted"));
             Check("SceneObservationMerged", robot.Observations, scene.Count(e => e.Type == "SceneObservationMerged"));
 
-            // Between steps, from the task's events (store clock): verification (robot's SUCCEEDED recorded →
-            // step succeeded), advancing (→ next trace requested), tracing (→ trace assigned, pool call included).
-            DateTimeOffset? verifying = null, succeeded = null, requested = null;
+            // Between steps: the n-th SUCCEEDED the robot sent is the n-th step the task saw succeed.
+            var arrivals = robotStream
+                .Where(e => e.Type == "RobotStepReported" && e.Data.Contains("\"Succeeded\"", StringComparison.Ordinal))
+                .Select(e => SucceededArrival(e.Data))
+                .ToList();
+            var successes = task.Where(e => e.Type == "StepSucceeded").Select(e => e.At).ToList();
+            for (var k = 0; k < Math.Min(arrivals.Count, successes.Count); k++)
+            {
+                decide.Add((successes[k] - arrivals[k]).Ticks);
+            }
+            DateTimeOffset? succeeded = null;
             foreach (var (type, _, at) in task)
             {
-                switch (type)
+                if (type == "StepSucceeded")
                 {
-                    case "StepVerificationStarted":
-                        verifying = at;
-                        break;
-                    case "StepSucceeded" when verifying is { } v:
-                        verify.Add((at - v).Ticks);
-                        succeeded = at;
-                        break;
-                    case "TraceRequested":
-                        if (succeeded is { } s)
-                        {
-                            advance.Add((at - s).Ticks);
-                        }
-                        requested = at;
-                        break;
-                    case "TraceAssigned" when requested is { } r && succeeded is not null:
-                        trace.Add((at - r).Ticks);
-                        break;
+                    succeeded = at;
+                }
+                else if (type == "TraceAssigned" && succeeded is { } s)
+                {
+                    trace.Add((at - s).Ticks);
+                    succeeded = null;
                 }
             }
         }
-        return new Result(expected, lost, lostByKind, events, P99(verify), P99(advance), P99(trace));
+        return new Result(expected, lost, lostByKind, events, P99(decide), P99(trace));
+    }
+
+    private static DateTimeOffset SucceededArrival(string data)
+    {
+        using var json = JsonDocument.Parse(data);
+        return json.RootElement.GetProperty("update").GetProperty("receivedAt").GetDateTimeOffset();
     }
 
     private static double P99(List<long> ticks) => ticks.Count == 0 ? 0 : TimeSpan.FromTicks(Stats.Percentile([.. ticks.Order()], 99)).TotalMilliseconds;

@@ -90,8 +90,7 @@ internal static class FleetBenchmarkCommand
             ["tasks"] = results.Sum(r => r.Tasks),
             ["breakdown_p99_ms"] = new JsonObject
             {
-                ["verify"] = Math.Round(Stats.Median(results.Select(r => r.VerifyP99Ms)), 2),
-                ["advance"] = Math.Round(Stats.Median(results.Select(r => r.AdvanceP99Ms)), 2),
+                ["decide"] = Math.Round(Stats.Median(results.Select(r => r.DecideP99Ms)), 2),
                 ["trace"] = Math.Round(Stats.Median(results.Select(r => r.TraceP99Ms)), 2),
             },
             ["cpu_cores"] = new JsonObject
@@ -216,8 +215,7 @@ internal static class FleetBenchmarkCommand
                     Events = audit.EventsInWindow,
                     Lost = audit.Lost,
                     Expected = audit.Expected,
-                    VerifyP99Ms = audit.VerifyP99Ms,
-                    AdvanceP99Ms = audit.AdvanceP99Ms,
+                    DecideP99Ms = audit.DecideP99Ms,
                     TraceP99Ms = audit.TraceP99Ms,
                     Tasks = robotCount,
                     Completed = completed,
@@ -357,8 +355,7 @@ internal static class FleetBenchmarkCommand
         public long Events { get; init; }
         public long Lost { get; init; }
         public long Expected { get; init; }
-        public double VerifyP99Ms { get; init; }
-        public double AdvanceP99Ms { get; init; }
+        public double DecideP99Ms { get; init; }
         public double TraceP99Ms { get; init; }
         public int Tasks { get; init; }
         public int Completed { get; init; }
