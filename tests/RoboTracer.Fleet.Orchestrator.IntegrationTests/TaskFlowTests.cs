@@ -58,6 +58,8 @@ public sealed class TaskFlowTests(FleetFixture fleet) : IClassFixture<FleetFixtu
         Assert.True(data["points"]!["points3D"]!.AsArray().Count >= 2);
         Assert.True(data["points"]!["points2D"]!.AsArray().Count >= 2);
         Assert.Equal("geometric", data["points"]!["backend"]!.GetValue<string>());
+        // The worker's own share (queue and model), so the fleet's share of the time to a trace can be told apart.
+        Assert.True(data["points"]!["workerMs"]!.GetValue<double>() > 0, data["points"]!.ToJsonString());
         var rgb = data["frame"]!["rgb"]!.GetValue<string>();
         var depth = data["frame"]!["depth"]!.GetValue<string>();
         using var image = await Host.Http.GetAsync($"/api/blobs/{rgb}");

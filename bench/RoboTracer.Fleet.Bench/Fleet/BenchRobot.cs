@@ -62,6 +62,9 @@ internal sealed class BenchRobot
     /// <summary>SUCCEEDED written → next ExecuteTrace received, in Stopwatch ticks, one per step after the first.</summary>
     public List<long> Gaps { get; } = [];
 
+    /// <summary>The trace id that ended each of <see cref="Gaps"/>.</summary>
+    public List<string> GapTraces { get; } = [];
+
     /// <summary>Trace ids received in ExecuteTrace, in order, with their task.</summary>
     public List<(string Task, string Trace)> Traces { get; } = [];
 
@@ -166,6 +169,7 @@ internal sealed class BenchRobot
                         else if (_succeededAt != 0)
                         {
                             Gaps.Add(now - _succeededAt);
+                            GapTraces.Add(trace.TraceId);
                         }
                         _succeededAt = 0;
                         Traces.Add((trace.TaskId, trace.TraceId));

@@ -21,7 +21,17 @@ namespace RoboTracer.Fleet.Bench.Fleet;
 /// </summary>
 internal static class FleetAudit
 {
-    public sealed record Result(long Expected, long Lost, IReadOnlyDictionary<string, long> LostByKind, long EventsInWindow, double DecideP99Ms, double TraceP99Ms);
+    /// <summary>What the audit found.</summary>
+    /// <param name="Expected">Items checked.</param>
+    /// <param name="Lost">Items missing from the store.</param>
+    /// <param name="LostByKind">Missing items by the event that should have held them.</param>
+    /// <param name="EventsInWindow">Events recorded from the tasks' submission on.</param>
+    /// <param name="DecideP99Ms">The breakdown's <c>decide</c> phase, p99.</param>
+    /// <param name="TraceP99Ms">The breakdown's <c>trace</c> phase, p99.</param>
+    /// <param name="WorkerMsByTrace">Each assigned trace's time in the pool worker (queue and model), as its TraceAssigned recorded it.</param>
+    public sealed record Result(
+        long Expected, long Lost, IReadOnlyDictionary<string, long> LostByKind, long EventsInWindow, double DecideP99Ms, double TraceP99Ms,
+        IReadOnlyDictionary<string, double> WorkerMsByTrace);
 
     public static async Task<Result> RunAsync(IEventStore store, long head, long windowStart, IReadOnlyList<BenchRobot> robots, IReadOnlyList<string> taskIds, CancellationToken cancellationToken)
     {
@@ -55,6 +65,7 @@ internal static class FleetAudit
         }
         var decide = new List<long>();
         var trace = new List<long>();
+        var workerMs = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var i = 0; i < robots.Count; i++)
         {
             var robot = robots[i];
@@ -85,26 +96,38 @@ internal static class FleetAudit
                 decide.Add((successes[k] - arrivals[k]).Ticks);
             }
             DateTimeOffset? succeeded = null;
-            foreach (var (type, _, at) in task)
+            foreach (var (type, data, at) in task)
             {
                 if (type == "StepSucceeded")
                 {
                     succeeded = at;
                 }
-                else if (type == "TraceAssigned" && succeeded is { } s)
+                else if (type == "TraceAssigned")
                 {
-                    trace.Add((at - s).Ticks);
-                    succeeded = null;
+                    var (id, ms) = WorkerTime(data);
+                    workerMs[id] = ms;
+                    if (succeeded is { } s)
+                    {
+                        trace.Add((at - s).Ticks);
+                        succeeded = null;
+                    }
                 }
             }
         }
-        return new Result(expected, lost, lostByKind, events, P99(decide), P99(trace));
+        return new Result(expected, lost, lostByKind, events, P99(decide), P99(trace), workerMs);
     }
 
     private static DateTimeOffset SucceededArrival(string data)
     {
         using var json = JsonDocument.Parse(data);
         return json.RootElement.GetProperty("update").GetProperty("receivedAt").GetDateTimeOffset();
+    }
+
+    private static (string Trace, double Ms) WorkerTime(string data)
+    {
+        using var json = JsonDocument.Parse(data);
+        var ms = json.RootElement.GetProperty("points").TryGetProperty("workerMs", out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : 0;
+        return (json.RootElement.GetProperty("trace").GetString()!, ms);
     }
 
     private static double P99(List<long> ticks) => ticks.Count == 0 ? 0 : TimeSpan.FromTicks(Stats.Percentile([.. ticks.Order()], 99)).TotalMilliseconds;

@@ -59,7 +59,7 @@ internal static class FleetBenchmarkCommand
         {
             var result = await RunRoundAsync(round, robots, steps, stepMean, heartbeat, connectionString, cluster?.Port, workerAddress, progress, cancellationToken);
             results.Add(result);
-            progress.Report($"round {round}/{rounds}: overhead p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms; {result.EventsPerSecond:0} events/s; lost {result.Lost} of {result.Expected}; "
+            progress.Report($"round {round}/{rounds}: overhead p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms (with model time {result.WithModelP50Ms:0.00} / {result.WithModelP99Ms:0.00}); {result.EventsPerSecond:0} events/s; lost {result.Lost} of {result.Expected}; "
                 + $"orchestrator {result.OrchestratorCores:0.00} cores, PostgreSQL {result.PostgresCores:0.00}, robots+pool {result.BenchCores:0.00}, others {result.ForeignCores:0.00}; peak RSS {result.PeakRssMb:0} MB");
         }
 
@@ -76,6 +76,10 @@ internal static class FleetBenchmarkCommand
             ["p50_ms"] = Math.Round(Stats.Median(results.Select(r => r.P50Ms)), 2),
             ["p99_ms"] = Math.Round(p99, 2),
             ["max_ms"] = Math.Round(results.Max(r => r.MaxMs), 1),
+            ["p50_with_model_ms"] = Math.Round(Stats.Median(results.Select(r => r.WithModelP50Ms)), 2),
+            ["p99_with_model_ms"] = Math.Round(Stats.Median(results.Select(r => r.WithModelP99Ms)), 2),
+            ["worker_ms_p50"] = Math.Round(Stats.Median(results.Select(r => r.WorkerP50Ms)), 2),
+            ["worker_ms_p99"] = Math.Round(Stats.Median(results.Select(r => r.WorkerP99Ms)), 2),
             ["first_step_p50_ms"] = Math.Round(Stats.Median(results.Select(r => r.FirstP50Ms)), 1),
             ["first_step_p99_ms"] = Math.Round(Stats.Median(results.Select(r => r.FirstP99Ms)), 1),
             ["events_per_s"] = Math.Round(Stats.Median(results.Select(r => r.EventsPerSecond))),
@@ -199,7 +203,14 @@ internal static class FleetBenchmarkCommand
                 {
                     progress.Report($"round {round}: missing from the store: {string.Join(", ", audit.LostByKind.Select(k => $"{k.Value} {k.Key}"))}");
                 }
-                var gaps = robots.SelectMany(r => r.Gaps).Order().ToArray();
+                // The issue's overhead excludes model time: each gap less the time its trace spent in the pool worker
+                // (queued and in the model), as the worker reported it and TraceAssigned recorded it.
+                var withModel = robots.SelectMany(r => r.Gaps).Order().ToArray();
+                var gaps = robots
+                    .SelectMany(r => r.Gaps.Zip(r.GapTraces, (gap, trace) => gap - (long)(audit.WorkerMsByTrace.GetValueOrDefault(trace) * Stopwatch.Frequency / 1000)))
+                    .Order()
+                    .ToArray();
+                var worker = audit.WorkerMsByTrace.Values.Order().ToArray();
                 var firsts = robots.Where(r => r.FirstTraceAt != 0).Select(r => r.FirstTraceAt - r.SubmittedAt).Order().ToArray();
                 var stepCount = robots.Sum(r => r.StepsSucceeded);
                 var orchestratorCores = usage.Of(orchestrator.ProcessId);
@@ -209,6 +220,10 @@ internal static class FleetBenchmarkCommand
                     P50Ms = PercentileMs(gaps, 50),
                     P99Ms = PercentileMs(gaps, 99),
                     MaxMs = PercentileMs(gaps, 100),
+                    WithModelP50Ms = PercentileMs(withModel, 50),
+                    WithModelP99Ms = PercentileMs(withModel, 99),
+                    WorkerP50Ms = worker.Length == 0 ? double.NaN : Stats.Percentile(worker, 50),
+                    WorkerP99Ms = worker.Length == 0 ? double.NaN : Stats.Percentile(worker, 99),
                     FirstP50Ms = PercentileMs(firsts, 50),
                     FirstP99Ms = PercentileMs(firsts, 99),
                     EventsPerSecond = audit.EventsInWindow / seconds,
@@ -355,6 +370,10 @@ internal static class FleetBenchmarkCommand
         public long Events { get; init; }
         public long Lost { get; init; }
         public long Expected { get; init; }
+        public double WithModelP50Ms { get; init; }
+        public double WithModelP99Ms { get; init; }
+        public double WorkerP50Ms { get; init; }
+        public double WorkerP99Ms { get; init; }
         public double DecideP99Ms { get; init; }
         public double TraceP99Ms { get; init; }
         public int Tasks { get; init; }

@@ -19,7 +19,7 @@ internal static class Stats
     /// The nearest-rank percentile (the smallest value with at least <paramref name="percent"/>% of the values at
     /// or below it) of values sorted ascending.
     /// </summary>
-    public static long Percentile(ReadOnlySpan<long> sorted, double percent)
+    public static T Percentile<T>(ReadOnlySpan<T> sorted, double percent)
     {
         if (sorted.IsEmpty)
         {

@@ -11,9 +11,14 @@ namespace RoboTracer.Fleet.Domain.Traces;
 /// <param name="Backend">The backend that made it ("geometric", "robotracer-http", ...).</param>
 /// <param name="Model">The model name, when the backend has one.</param>
 /// <param name="RequestId">The pool's request id, for logs.</param>
+/// <param name="WorkerMs">
+/// Milliseconds the request spent in the pool worker, queued and then in the model's batch, as the worker reported
+/// it: the model's share of the time to a trace, the rest being the fleet's.
+/// </param>
 public sealed record SpatialTrace(
     IReadOnlyList<Point3D> Points3D,
     IReadOnlyList<Point2D> Points2D,
     string? Backend = null,
     string? Model = null,
-    string? RequestId = null);
+    string? RequestId = null,
+    double? WorkerMs = null);

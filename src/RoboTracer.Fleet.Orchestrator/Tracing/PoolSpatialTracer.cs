@@ -29,7 +29,8 @@ internal sealed class PoolSpatialTracer(FrameCache frames, TracePool pool, TaskT
             response.Points2D.Select(p => new Point2D(p.X, p.Y)).ToList(),
             response.Backend,
             string.IsNullOrEmpty(response.Model) ? null : response.Model,
-            response.RequestId);
+            response.RequestId,
+            response.Timings is { } timings ? timings.QueueMs + timings.InferenceMs : null);
     }
 
     private async Task<Wire.TraceRequest> BuildRequestAsync(TraceQuery query, CancellationToken cancellationToken)
