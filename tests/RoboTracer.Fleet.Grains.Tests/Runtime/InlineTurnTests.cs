@@ -16,8 +16,7 @@ public sealed class InlineTurnTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _runtime = new GrainRuntime()
-            .AddGrain<IProbeGrain, ProbeGrain>(() => new ProbeGrain(_probe))
-            .AddGrain<IReentrantProbeGrain, ReentrantProbeGrain>(() => new ReentrantProbeGrain(_probe));
+            .AddGrain<IProbeGrain, ProbeGrain>(() => new ProbeGrain(_probe));
         return Task.CompletedTask;
     }
 
@@ -142,20 +141,6 @@ public sealed class InlineTurnTests : IAsyncLifetime
         await UntilIdle(grain);
         Assert.Equal(2, await grain.CountAsync(0));
     }
-
-    [Fact]
-    public async Task A_reentrant_grain_still_interleaves_at_awaits()
-    {
-        var grain = _runtime.GetGrain<IReentrantProbeGrain>("reentrant");
-        var waiting = grain.WaitForGateAsync("gate");
-        await Wait.For(_probe.Gate("gate:waiting").Task);
-
-        await Wait.For(grain.OpenGateAsync("gate"));
-
-        Assert.Equal("gate", await Wait.For(waiting));
-        Assert.Equal(1, _probe.MaxInside);
-    }
-
     /// <summary>
     /// Calls the grain until a call ran inline, at most 100 times (the pool thread that answered the previous call
     /// may still be leaving the grain's scheduler; then the call is queued, correctly). An inline turn that
