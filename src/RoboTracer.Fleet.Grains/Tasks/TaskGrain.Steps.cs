@@ -222,6 +222,10 @@ public sealed partial class TaskGrain
         if (step.Phase == StepPhase.Executing)
         {
             await CancelOnRobotAsync(step.Index, trace, reason);
+        }
+        if (step.Phase is StepPhase.Executing or StepPhase.Verifying)
+        {
+            // A verifying step still has its watch: it ends when verification decides, or here.
             await UnwatchAsync(trace);
         }
     }

@@ -178,6 +178,29 @@ public sealed class TaskScenarioTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cancelling_while_a_step_is_verified_ends_its_scene_watch()
+    {
+        // A verifying step keeps its watch until verification decides; a task that ends first must end it too.
+        _fleet.Planner.Check = new SuccessCheck(SuccessCheckKind.ObjectAtDestination, "the cup is on the plate");
+        var scene = _fleet.Runtime.GetScene(FleetHarness.Table);
+        await scene.ObserveAsync(new SceneObservation(_fleet.Clock.GetUtcNow(), [Cup(new Point3D(0.1, 0, 0.5)), Plate()]));
+        await _fleet.RegisterRobotAsync("r1");
+        _fleet.Robots.Hold(new RobotId("r1"));
+        var (task, _) = await _fleet.SubmitAsync("pick up the red cup and place it on the plate");
+        var command = await _fleet.Robots.WaitForExecuteAsync(_ => true);
+        await _fleet.Events.WaitForAsync(FleetStreams.Scene(FleetHarness.Table), "TraceWatchStarted");
+        _fleet.Clock.Advance(TimeSpan.FromMilliseconds(100));
+        await _fleet.Robots.CompleteAsync(command);
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "StepVerificationStarted");
+
+        var status = await _fleet.Task(task).CancelAsync("operator stop");
+        var ended = await _fleet.Events.WaitForAsync(FleetStreams.Scene(FleetHarness.Table), "TraceWatchEnded");
+
+        Assert.Equal(TaskPhase.Cancelled, status.Phase);
+        Assert.Contains(command.Trace.Value, System.Text.Encoding.UTF8.GetString(ended.Data.Span), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pause_stops_the_step_and_resume_traces_it_again()
     {
         await _fleet.RegisterRobotAsync("r1");
