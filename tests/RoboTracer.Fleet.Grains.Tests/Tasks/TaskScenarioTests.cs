@@ -4,6 +4,8 @@ using RoboTracer.Fleet.Domain.Planning;
 using RoboTracer.Fleet.Domain.Robots;
 using RoboTracer.Fleet.Domain.Scene;
 using RoboTracer.Fleet.Domain.Tasks;
+using RoboTracer.Fleet.Grains.Robots;
+using RoboTracer.Fleet.Grains.Scene;
 using RoboTracer.Fleet.Grains.Tests.Support;
 
 namespace RoboTracer.Fleet.Grains.Tests.Tasks;
@@ -12,6 +14,8 @@ public sealed class TaskScenarioTests : IAsyncLifetime
 {
     private const string FiveSteps =
         "pick up the red cup and place it in the sink then wipe the table then push the box then open the drawer then close the drawer";
+
+    private static readonly Point3D CupStart = new(0.1, 0, 0.5);
 
     private FleetHarness _fleet = null!;
 
@@ -79,13 +83,7 @@ public sealed class TaskScenarioTests : IAsyncLifetime
     [Fact]
     public async Task A_step_waiting_for_a_fresh_observation_is_verified_as_soon_as_one_is_merged()
     {
-        _fleet.Planner.Check = new SuccessCheck(SuccessCheckKind.ObjectAtDestination, "the cup is on the plate");
-        var scene = _fleet.Runtime.GetScene(FleetHarness.Table);
-        await scene.ObserveAsync(new SceneObservation(_fleet.Clock.GetUtcNow(), [Cup(new Point3D(0.1, 0, 0.5)), Plate()]));
-        await _fleet.RegisterRobotAsync("r1");
-        _fleet.Robots.Hold(new RobotId("r1"));
-        var (task, _) = await _fleet.SubmitAsync("pick up the red cup and place it on the plate");
-        var command = await _fleet.Robots.WaitForExecuteAsync(_ => true);
+        var (scene, task, command) = await StartCheckedCupOnPlateAsync();
 
         // Less than a watchdog tick later the robot reports success; scene memory's picture is older than that.
         _fleet.Clock.Advance(TimeSpan.FromMilliseconds(100));
@@ -104,21 +102,14 @@ public sealed class TaskScenarioTests : IAsyncLifetime
     {
         // The robot link handles reports and observations in separate lanes: a picture sent just before "succeeded"
         // may be merged just after it. It shows the scene before the step, so it must not count.
-        _fleet.Planner.Check = new SuccessCheck(SuccessCheckKind.ObjectAtDestination, "the cup is on the plate");
-        var scene = _fleet.Runtime.GetScene(FleetHarness.Table);
-        var start = new Point3D(0.1, 0, 0.5);
-        await scene.ObserveAsync(new SceneObservation(_fleet.Clock.GetUtcNow(), [Cup(start), Plate()]));
-        await _fleet.RegisterRobotAsync("r1");
-        _fleet.Robots.Hold(new RobotId("r1"));
-        var (task, _) = await _fleet.SubmitAsync("pick up the red cup and place it on the plate");
-        var command = await _fleet.Robots.WaitForExecuteAsync(_ => true);
+        var (scene, task, command) = await StartCheckedCupOnPlateAsync();
         _fleet.Clock.Advance(TimeSpan.FromMilliseconds(100));
         var before = _fleet.Clock.GetUtcNow();
         _fleet.Clock.Advance(TimeSpan.FromMilliseconds(10));
 
         await _fleet.Robots.CompleteAsync(command);
         await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "StepVerificationStarted");
-        await scene.ObserveAsync(new SceneObservation(before, [Cup(start), Plate()], ReceivedAt: before));
+        await scene.ObserveAsync(new SceneObservation(before, [Cup(CupStart), Plate()], ReceivedAt: before));
         // Queued behind the wake-up that observation sent the task: when it answers, the task has looked.
         await _fleet.Task(task).GetStatusAsync();
         await scene.ObserveAsync(new SceneObservation(_fleet.Clock.GetUtcNow(), [Cup(command.Points.Points3D[^1]), Plate()]));
@@ -181,13 +172,7 @@ public sealed class TaskScenarioTests : IAsyncLifetime
     public async Task Cancelling_while_a_step_is_verified_ends_its_scene_watch()
     {
         // A verifying step keeps its watch until verification decides; a task that ends first must end it too.
-        _fleet.Planner.Check = new SuccessCheck(SuccessCheckKind.ObjectAtDestination, "the cup is on the plate");
-        var scene = _fleet.Runtime.GetScene(FleetHarness.Table);
-        await scene.ObserveAsync(new SceneObservation(_fleet.Clock.GetUtcNow(), [Cup(new Point3D(0.1, 0, 0.5)), Plate()]));
-        await _fleet.RegisterRobotAsync("r1");
-        _fleet.Robots.Hold(new RobotId("r1"));
-        var (task, _) = await _fleet.SubmitAsync("pick up the red cup and place it on the plate");
-        var command = await _fleet.Robots.WaitForExecuteAsync(_ => true);
+        var (scene, task, command) = await StartCheckedCupOnPlateAsync();
         await _fleet.Events.WaitForAsync(FleetStreams.Scene(FleetHarness.Table), "TraceWatchStarted");
         _fleet.Clock.Advance(TimeSpan.FromMilliseconds(100));
         await _fleet.Robots.CompleteAsync(command);
@@ -286,6 +271,21 @@ public sealed class TaskScenarioTests : IAsyncLifetime
         Assert.Equal(FailureCategory.Timeout, status.FailureCategory);
         Assert.Equal(3, _fleet.Robots.Executed.Count);
         Assert.Equal(3, _fleet.Robots.Cancelled.Count);
+    }
+
+    /// <summary>
+    /// "Put the red cup on the plate" with a success check against scene memory, which has seen the cup at
+    /// <see cref="CupStart"/>; robot r1 holds the step (it executes only when told).
+    /// </summary>
+    private async Task<(ISceneMemoryGrain Scene, TaskId Task, ExecuteTraceCommand Command)> StartCheckedCupOnPlateAsync()
+    {
+        _fleet.Planner.Check = new SuccessCheck(SuccessCheckKind.ObjectAtDestination, "the cup is on the plate");
+        var scene = _fleet.Runtime.GetScene(FleetHarness.Table);
+        await scene.ObserveAsync(new SceneObservation(_fleet.Clock.GetUtcNow(), [Cup(CupStart), Plate()]));
+        await _fleet.RegisterRobotAsync("r1");
+        _fleet.Robots.Hold(new RobotId("r1"));
+        var (task, _) = await _fleet.SubmitAsync("pick up the red cup and place it on the plate");
+        return (scene, task, await _fleet.Robots.WaitForExecuteAsync(_ => true));
     }
 
     private static SceneObjectState Cup(Point3D at) =>
