@@ -142,6 +142,9 @@ def case_bidi(channel, timeout):
 
 def case_deadline(channel, timeout):
     call = channel.unary_unary(_path("Unary"), _BYTES_IN, _BYTES_OUT)
+    # Connected first: the call's 0.3 s deadline also covers connecting, and on a loaded machine the connection
+    # alone can take that long; the call would then expire in the client before the server ever saw it.
+    grpc.channel_ready_future(channel).result(timeout=timeout)
     try:
         call(wrappers_pb2.BytesValue(value=b"slow"), timeout=0.3,
              metadata=(("x-sleep-ms", "10000"),))
