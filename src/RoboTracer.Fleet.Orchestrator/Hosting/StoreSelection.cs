@@ -20,10 +20,26 @@ internal sealed record StoreSelection(string Provider, string Target, string Sch
         {
             "postgres" when string.IsNullOrWhiteSpace(connectionString) => throw new InvalidOperationException(
                 "Store:Provider is postgres but ConnectionStrings:fleetdb is not set: give the connection string (env ConnectionStrings__fleetdb)."),
-            "postgres" => new StoreSelection("postgres", connectionString!, configuration["Store:Schema"] is { Length: > 0 } schema ? schema : PostgresEventStore.DefaultSchema),
+            "postgres" => new StoreSelection("postgres", CheckPostgres(connectionString!), configuration["Store:Schema"] is { Length: > 0 } schema ? schema : PostgresEventStore.DefaultSchema),
             "sqlite" => new StoreSelection("sqlite", Path.GetFullPath(configuration["Store:SqlitePath"] is { Length: > 0 } path ? path : "fleet.db")),
             _ => throw new InvalidOperationException($"Store:Provider is '{provider}'; it must be postgres or sqlite."),
         };
+    }
+
+    /// <summary>The connection string when Npgsql can read it; otherwise what is wrong with it and what to do.</summary>
+    private static string CheckPostgres(string connectionString)
+    {
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            return connectionString;
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:fleetdb is not a PostgreSQL connection string ({e.Message}); write it as \"Host=…;Port=5432;Database=…;Username=…;Password=…\". For the embedded SQLite store, leave it unset and give Store:SqlitePath instead.",
+                e);
+        }
     }
 
     public async Task<IEventStore> OpenAsync(CancellationToken cancellationToken) => Provider == "postgres"
