@@ -5,10 +5,10 @@ namespace RoboTracer.Fleet.EventStore.GroupCommit;
 /// its expected version hold, and which versions and positions does it get. Pure, so it is tested on its own.
 /// </summary>
 /// <remarks>
-/// Correctness rests on the caller: the snapshot must have been read under the store's append lock, and the
-/// rows must be committed in the same transaction, still under it. Then the checks made here against the
-/// snapshot (plus the batch's own earlier appends) are exactly the checks the database would make, so a
-/// conflicting append is rejected alone and the rest of the batch commits: no savepoints, no retries.
+/// Correctness rests on the caller: the rows must commit only if the store is still as the snapshot says (the
+/// head unmoved since the snapshot, as PostgreSQL's advance_head and SQLite's write lock make sure). Then the
+/// checks made here against the snapshot (plus the batch's own earlier appends) are exactly the checks the
+/// database would make, so a conflicting append is rejected alone and the rest of the batch commits: no savepoints.
 /// </remarks>
 internal static class AppendPlanner
 {

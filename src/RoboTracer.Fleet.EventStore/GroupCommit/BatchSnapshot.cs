@@ -1,9 +1,8 @@
 namespace RoboTracer.Fleet.EventStore.GroupCommit;
 
 /// <summary>
-/// What a batch needs to know about the store, read inside the batch's transaction after it took the append
-/// lock: the head (last position and its time), the current version of each stream it touches, and the events
-/// already recorded under its idempotency keys.
+/// What a batch needs to know about the store as its plan assumes it: the head (last position and its time), the
+/// current version of each stream it touches, and the events already recorded under its idempotency keys.
 /// </summary>
 internal sealed class BatchSnapshot(long headPosition, DateTimeOffset headTime)
 {

@@ -9,10 +9,12 @@ namespace RoboTracer.Fleet.EventStore.GroupCommit;
 /// Each caller is answered only after its batch committed.
 /// </summary>
 /// <remarks>
-/// With <see cref="IBatchWriter.MaxConcurrentBatches"/> = 2 the next batch starts as soon as the current one
-/// reaches its commit: its request for the append lock then waits inside the database and runs the moment the
-/// lock is free, instead of a client round trip later. Batches still take the lock one at a time, so commit
-/// order stays position order; at most two are in flight.
+/// With <see cref="IBatchWriter.MaxConcurrentBatches"/> above 1 batches are pipelined: the next batch is taken as
+/// soon as the current one is planned (its positions and versions decided), so one batch can copy its rows while
+/// the one before it copies or commits. The writer commits each batch only after the batch whose head it planned on
+/// committed as planned, and only if the head is there (<see cref="BatchTurn"/>), so commit order stays position
+/// order. When a batch fails, the batches planned behind it cannot commit as planned either; each is planned again,
+/// in the order the batches were taken.
 /// </remarks>
 internal sealed class GroupCommitter : IAsyncDisposable
 {
@@ -21,6 +23,9 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private readonly EventStoreOptions _options;
     private readonly WakeSignal _signal;
     private readonly Task _loop;
+    // A batch whose plan keeps failing (other nodes winning the head every time) gives up after this many plans.
+    private const int MaxPlans = 50;
+
     private AppendRequest? _carried;
     private long _batches;
     private long _events;
@@ -66,7 +71,8 @@ internal sealed class GroupCommitter : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        Task previous = Task.CompletedTask;
+        var inFlight = new Queue<Task>();
+        var previousSettled = Task.CompletedTask;
         while (_carried is not null || await _queue.Reader.WaitToReadAsync())
         {
             var batch = TakeBatch();
@@ -74,20 +80,18 @@ internal sealed class GroupCommitter : IAsyncDisposable
             {
                 continue;
             }
-            var committing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var current = CommitAsync(batch, () => committing.TrySetResult());
-            await previous;
-            if (_writer.MaxConcurrentBatches > 1)
+            var turn = BatchTurn.After(previousSettled);
+            var settled = CommitAsync(batch, turn);
+            // The next batch is planned on the head this one leaves: wait until this one is planned (or over).
+            await Task.WhenAny(turn.PlannedTask, settled);
+            previousSettled = settled;
+            inFlight.Enqueue(settled);
+            while (inFlight.Count >= _writer.MaxConcurrentBatches || (inFlight.Count > 0 && inFlight.Peek().IsCompleted))
             {
-                await Task.WhenAny(committing.Task, current);
-                previous = current;
-            }
-            else
-            {
-                await current;
+                await inFlight.Dequeue();
             }
         }
-        await previous;
+        await Task.WhenAll(inFlight);
     }
 
     private List<AppendRequest> TakeBatch()
@@ -126,16 +130,37 @@ internal sealed class GroupCommitter : IAsyncDisposable
         return _queue.Reader.TryRead(out request!);
     }
 
-    private async Task CommitAsync(IReadOnlyList<AppendRequest> batch, Action? onCommitting = null)
+    /// <summary>
+    /// Writes one batch and answers its callers; <paramref name="written"/> says how many times this batch was
+    /// planned already and found its plan did not hold. Never throws.
+    /// </summary>
+    private async Task CommitAsync(IReadOnlyList<AppendRequest> batch, BatchTurn turn, int written = 0)
     {
         BatchPlan plan;
         try
         {
-            plan = await _writer.WriteBatchAsync(batch, onCommitting ?? (() => { }));
+            plan = await _writer.WriteBatchAsync(batch, turn);
+        }
+        catch (HeadMovedException e)
+        {
+            turn.Planned();
+            if (written >= MaxPlans)
+            {
+                foreach (var request in batch)
+                {
+                    request.Completion.TrySetException(new EventStoreException(
+                        $"The append to stream '{request.StreamId}' was planned {MaxPlans + 1} times and each time another writer moved the event store's head first; nothing was written. Retry; if it keeps happening, look for a writer appending in a tight loop. Last: {e.Message}", e));
+                }
+                return;
+            }
+            // Nothing was written. Write it again after the previous batch settled, so batches stay in order.
+            await turn.PreviousSettled;
+            await CommitAsync(batch, BatchTurn.Again(), written + 1);
+            return;
         }
         catch (EventStoreUnavailableException e)
         {
-            onCommitting?.Invoke();
+            turn.Planned();
             foreach (var request in batch)
             {
                 request.Completion.TrySetException(new EventStoreUnavailableException(e.Message, e.InnerException, e.OutcomeUnknown));
@@ -144,17 +169,19 @@ internal sealed class GroupCommitter : IAsyncDisposable
         }
         catch (Exception) when (batch.Count > 1)
         {
-            onCommitting?.Invoke();
+            turn.Planned();
             // The database refused the batch for a reason the planner could not foresee (say, a payload jsonb
             // rejects). Nothing of it was written; write the appends one by one so the bad one fails alone.
+            await turn.PreviousSettled;
             foreach (var request in batch)
             {
-                await CommitAsync([request]);
+                await CommitAsync([request], BatchTurn.Again());
             }
             return;
         }
         catch (Exception e)
         {
+            turn.Planned();
             var request = batch[0];
             request.Completion.TrySetException(new EventStoreException($"The database refused the append to stream '{request.StreamId}': {e.Message}", e));
             return;

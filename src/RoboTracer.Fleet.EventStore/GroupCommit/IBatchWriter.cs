@@ -4,17 +4,17 @@ namespace RoboTracer.Fleet.EventStore.GroupCommit;
 internal interface IBatchWriter
 {
     /// <summary>
-    /// Takes the append lock, reads the <see cref="BatchSnapshot"/>, plans with <see cref="AppendPlanner"/>,
-    /// writes the rows and commits; returns the plan once committed. Throws
-    /// <see cref="EventStoreUnavailableException"/> when the database is unreachable or the connection broke, and
-    /// anything else when the database refused the batch (the committer then retries its appends one by one).
+    /// Reads what the batch needs (<see cref="BatchSnapshot"/>), plans it with <see cref="AppendPlanner"/>, calls
+    /// <see cref="BatchTurn.Planned"/>, writes the rows and commits once the batch whose head it planned on committed
+    /// as planned, if the head is still where the plan assumed; returns the plan once committed. Throws
+    /// <see cref="HeadMovedException"/> when the plan did not hold (nothing written; the committer plans the batch
+    /// again with <see cref="BatchTurn.Again"/>), <see cref="EventStoreUnavailableException"/> when the database is
+    /// unreachable or the connection broke, and anything else when the database refused the batch (the committer
+    /// then retries its appends one by one).
     /// </summary>
-    /// <remarks>
-    /// Calls <paramref name="onCommitting"/> when it is about to commit (the next batch may start then); with
-    /// <see cref="MaxConcurrentBatches"/> = 2 it must accept a second call while the first is committing.
-    /// </remarks>
-    Task<BatchPlan> WriteBatchAsync(IReadOnlyList<AppendRequest> batch, Action onCommitting);
+    /// <remarks>With <see cref="MaxConcurrentBatches"/> above 1 it must accept calls while earlier ones are in flight.</remarks>
+    Task<BatchPlan> WriteBatchAsync(IReadOnlyList<AppendRequest> batch, BatchTurn turn);
 
-    /// <summary>1, or 2 when the next batch may start while the previous one commits.</summary>
+    /// <summary>How many batches may be in flight at once (planned, writing or committing).</summary>
     int MaxConcurrentBatches { get; }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using Npgsql;
 using NpgsqlTypes;
@@ -9,7 +10,23 @@ public sealed partial class PostgresEventStore
 {
     private const int MaxCachedStreams = 100_000;
 
-    // Writer connections: at most two batches are in flight (one committing, the next waiting for the lock).
+    /// <summary>
+    /// Batches in flight at once: while one commits, the next copies its rows and a third is being planned. Measured
+    /// with <c>bench eventstore</c> (BENCHMARKS.md).
+    /// </summary>
+    private const int PipelineDepth = 3;
+
+    // A batch in the pipeline waits at most this long for a lock (the head row, or a row another transaction is
+    // inserting under the same key). Such waits normally last a commit; a longer one can be a wait that PostgreSQL
+    // cannot see through (our batch waiting, in this process, for the batch before it, which waits for a lock the
+    // other transaction holds), and the batch is better planned again.
+    private const string PipelineLockTimeout = "1s";
+
+    // SQLSTATEs that mean "the plan did not hold; plan again": advance_head's "the head moved" (migration 2), a
+    // unique index refusing a row (another writer took the key first), lock_timeout, and a deadlock.
+    private static readonly HashSet<string> PlanAgainStates = ["RTH01", "23505", "55P03", "40P01"];
+
+    // Writer connections, one per batch in flight.
     private readonly ConcurrentBag<NpgsqlConnection> _writerConnections = [];
 
     // The writers' knowledge of stream versions, valid while the head's token equals _cachedToken. Under load most
@@ -17,11 +34,26 @@ public sealed partial class PostgresEventStore
     // (a third of the writer's time when measured). Each committing batch writes a fresh random token, so a token
     // match means "no transaction but ours changed events since": another node, a retention run, or a batch of
     // ours that failed all leave a token we do not hold.
+    // _predicted is the head the last planned batch will leave if every batch in flight commits as planned; the next
+    // batch plans on it (and on the cache) without reading the head, commits only once the batch that will leave
+    // it (_predictedBy: true when it committed as planned) did, and advance_head checks at its commit that the head
+    // is indeed there. Null when unknown: at start and after any failure.
     private readonly Lock _cacheLock = new();
     private readonly Dictionary<string, long> _versionCache = new(StringComparer.Ordinal);
     private long? _cachedToken;
+    private Head? _predicted;
+    private Task<bool>? _predictedBy;
 
-    int IBatchWriter.MaxConcurrentBatches => 2;
+    // After a plan that did not hold, the writer stops pipelining for a while: every batch then locks the head row
+    // first and plans on what the table says, one batch at a time, as the store did before pipelining. Another
+    // node writing to the same schema makes plans fail all the time, and two pipelines would keep taking each
+    // other's positions; one at a time, PostgreSQL's lock queue serves the nodes in turn.
+    private static readonly TimeSpan PipelinePause = TimeSpan.FromSeconds(2);
+    private long _pipelinePausedUntil;
+
+    private bool Pipelining => Stopwatch.GetTimestamp() >= Interlocked.Read(ref _pipelinePausedUntil);
+
+    int IBatchWriter.MaxConcurrentBatches => Pipelining ? PipelineDepth : 1;
 
     /// <inheritdoc />
     public Task<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
@@ -31,10 +63,11 @@ public sealed partial class PostgresEventStore
     }
 
     /// <summary>
-    /// One batch, one transaction, four round trips: BEGIN + lock + snapshot; binary COPY (start, then rows and
-    /// end); head update + NOTIFY + COMMIT. Called by the group-commit loop, at most twice at a time.
+    /// One batch, one transaction, three round trips: BEGIN + what the plan needs; binary COPY; advance the head +
+    /// NOTIFY + COMMIT, sent once the previous batch settled. Called by the group-commit loop, up to
+    /// <see cref="PipelineDepth"/> at a time.
     /// </summary>
-    async Task<BatchPlan> IBatchWriter.WriteBatchAsync(IReadOnlyList<AppendRequest> batch, Action onCommitting)
+    async Task<BatchPlan> IBatchWriter.WriteBatchAsync(IReadOnlyList<AppendRequest> batch, BatchTurn turn)
     {
         NpgsqlConnection connection;
         try
@@ -47,44 +80,73 @@ public sealed partial class PostgresEventStore
         }
 
         var committing = false;
+        // Whether this batch commits as planned, for the batch that plans on the head it leaves.
+        var outcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            var (snapshot, token) = await ReadSnapshotAsync(connection, BatchKeys.Of(batch));
+            var (snapshot, basis, plannedBehind) = await ReadSnapshotAsync(connection, BatchKeys.Of(batch), turn.Fresh || !Pipelining);
             var plan = AppendPlanner.Plan(batch, snapshot, _options.TimeProvider.GetUtcNow());
+            var after = plan.Rows.Count == 0 ? basis : new Head(plan.HeadPosition, plan.HeadTime, Random.Shared.NextInt64());
+            RememberPlan(plan, basis, after, outcome.Task);
+            turn.Planned();
+            if (plan.Rows.Count > 0)
+            {
+                await CopyRowsAsync(connection, plan.Rows);
+            }
+            if (plannedBehind is not null && !await plannedBehind)
+            {
+                throw new HeadMovedException("The batch it was planned behind did not commit as planned.");
+            }
             if (plan.Rows.Count == 0)
             {
+                // Nothing to write. The answers (retries found, versions refused) hold if the head is still where
+                // the plan assumed.
+                if (await ReadHeadAsync(connection) != basis)
+                {
+                    throw new HeadMovedException("The head moved while the batch was planned.");
+                }
                 await ExecuteAsync(connection, "ROLLBACK");
-                RememberVersions(plan, token, token);
                 _writerConnections.Add(connection);
+                outcome.TrySetResult(true);
                 return plan;
             }
-            await CopyRowsAsync(connection, plan.Rows);
-            var newToken = Random.Shared.NextInt64();
-            // Remember before the commit is known: the batch that waits for our lock reads the head right after
-            // we commit and should find the cache already matching. If we fail, the token never reaches the head.
-            RememberVersions(plan, token, newToken);
             committing = true;
             await using var commit = new NpgsqlBatch(connection)
             {
                 BatchCommands =
                 {
-                    new($"UPDATE {_names.Head} SET position = $1, recorded_at = $2, token = $3")
+                    new($"SELECT {_names.AdvanceHead}($1, $2, $3, $4, $5)")
                     {
-                        Parameters = { new() { Value = plan.HeadPosition }, new() { Value = plan.HeadTime }, new() { Value = newToken } },
+                        Parameters =
+                        {
+                            new() { Value = basis.Position }, new() { Value = basis.Token },
+                            new() { Value = after.Position }, new() { Value = after.Time }, new() { Value = after.Token },
+                        },
                     },
                     // Queued now, delivered by PostgreSQL only when (and if) the transaction commits.
                     new($"NOTIFY {_names.Channel}"),
                     new("COMMIT"),
                 },
             };
-            var executing = commit.ExecuteNonQueryAsync();
-            onCommitting();
-            await executing;
+            await commit.ExecuteNonQueryAsync();
             _writerConnections.Add(connection);
+            outcome.TrySetResult(true);
             return plan;
+        }
+        catch (Exception e) when (e is HeadMovedException || (e is PostgresException p && PlanAgainStates.Contains(p.SqlState)))
+        {
+            // Planned on a head or on versions that did not hold (a batch before it failed, another node or a
+            // retention run wrote): nothing was written; the committer plans the batch again.
+            outcome.TrySetResult(false);
+            Interlocked.Exchange(ref _pipelinePausedUntil, Stopwatch.GetTimestamp() + (long)(PipelinePause.TotalSeconds * Stopwatch.Frequency));
+            ForgetVersions();
+            await RollBackAsync(connection);
+            throw e as HeadMovedException ?? new HeadMovedException($"The batch was planned on a head that moved: {e.Message}");
         }
         catch (Exception e) when (IsUnavailable(e, connection))
         {
+            // Even when the commit's outcome is unknown: the batches planned behind it plan again on the table's head.
+            outcome.TrySetResult(false);
             ForgetVersions();
             await connection.DisposeAsync();
             // After a restart every pooled connection is dead too; do not let readers trip over them one by one.
@@ -95,41 +157,70 @@ public sealed partial class PostgresEventStore
         }
         catch
         {
+            outcome.TrySetResult(false);
             ForgetVersions();
-            // The database refused something: the transaction is aborted. Roll it back so the connection is
-            // usable again, or drop the connection if even that fails.
-            try
-            {
-                await ExecuteAsync(connection, "ROLLBACK");
-                _writerConnections.Add(connection);
-            }
-            catch (Exception)
-            {
-                await connection.DisposeAsync();
-            }
+            // The database refused something: the transaction is aborted.
+            await RollBackAsync(connection);
             throw;
         }
     }
 
-    private async Task<(BatchSnapshot Snapshot, long Token)> ReadSnapshotAsync(NpgsqlConnection connection, BatchKeys keys)
+    /// <summary>Rolls the connection's transaction back so it is usable again, or drops the connection if even that fails.</summary>
+    private async Task RollBackAsync(NpgsqlConnection connection)
     {
-        // Optimistically ask only for the streams the cache does not know; if the head's token shows that someone
-        // else changed events since, ask again for the rest (still under the lock, in the same transaction).
+        try
+        {
+            await ExecuteAsync(connection, "ROLLBACK");
+            _writerConnections.Add(connection);
+        }
+        catch (Exception)
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>The head row: the last position assigned, its time, and the token of the transaction that wrote it.</summary>
+    private readonly record struct Head(long Position, DateTimeOffset Time, long Token);
+
+    private string HeadSql => $"SELECT position, recorded_at, token FROM {_names.Head}";
+
+    private async Task<Head> ReadHeadAsync(NpgsqlConnection connection)
+    {
+        await using var command = new NpgsqlCommand(HeadSql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new Head(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(2));
+    }
+
+    /// <summary>
+    /// Opens the batch's transaction and reads what its plan needs: the head it plans on (the predicted one, or
+    /// the table's when there is none, locked when <paramref name="fresh"/>), the version of every stream the cache
+    /// does not know, and the events already recorded under the batch's idempotency keys.
+    /// </summary>
+    /// <returns>Also the outcome of the batch that will leave the predicted head, when the plan is made on one.</returns>
+    private async Task<(BatchSnapshot Snapshot, Head Basis, Task<bool>? PlannedBehind)> ReadSnapshotAsync(NpgsqlConnection connection, BatchKeys keys, bool fresh)
+    {
+        Head? predicted;
+        Task<bool>? plannedBehind;
         List<string> uncached;
         lock (_cacheLock)
         {
+            predicted = fresh ? null : _predicted;
+            plannedBehind = predicted is null ? null : _predictedBy;
             uncached = _cachedToken is null ? [.. keys.Streams] : keys.Streams.Where(s => !_versionCache.ContainsKey(s)).ToList();
         }
-        await using var batch = new NpgsqlBatch(connection)
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { new("BEGIN") } };
+        if (!fresh)
         {
-            BatchCommands =
-            {
-                new("BEGIN"),
-                // Everything below runs with the append lock held until COMMIT: see the class remarks.
-                new($"SELECT {_names.AppendLock}"),
-                new($"SELECT position, recorded_at, token FROM {_names.Head}"),
-            },
-        };
+            batch.BatchCommands.Add(new($"SET LOCAL lock_timeout = '{PipelineLockTimeout}'"));
+        }
+        if (predicted is null)
+        {
+            // Planned again: take the head row's lock first (held to COMMIT), so that another node's pipeline cannot
+            // win the head every time. A batch of theirs whose rows this one waits for is in its pipeline, which
+            // waits at most lock_timeout for this lock, fails, and lets go of those rows.
+            batch.BatchCommands.Add(new(fresh ? HeadSql + " FOR UPDATE" : HeadSql));
+        }
         if (uncached.Count > 0)
         {
             batch.BatchCommands.Add(new(VersionsSql) { Parameters = { TextArray(uncached) } });
@@ -147,26 +238,32 @@ public sealed partial class PostgresEventStore
             });
         }
 
+        Head basis;
         BatchSnapshot snapshot;
-        long token;
         await using (var reader = await batch.ExecuteReaderAsync())
         {
-            // Result sets: the lock's (one void row), the head, then the versions and the keys when asked.
-            await reader.NextResultAsync();
-            await reader.ReadAsync();
-            snapshot = new BatchSnapshot(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1));
-            token = reader.GetInt64(2);
+            // Result sets in the order asked: the head when read, then the versions and the keys when asked.
+            if (predicted is { } known)
+            {
+                basis = known;
+            }
+            else
+            {
+                await reader.ReadAsync();
+                basis = new Head(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(2));
+                await reader.NextResultAsync();
+            }
+            snapshot = new BatchSnapshot(basis.Position, basis.Time);
             if (uncached.Count > 0)
             {
-                await reader.NextResultAsync();
                 while (await reader.ReadAsync())
                 {
                     snapshot.StreamVersions[reader.GetString(0)] = reader.GetInt64(1);
                 }
+                await reader.NextResultAsync();
             }
             if (keys.Keys.Count > 0)
             {
-                await reader.NextResultAsync();
                 while (await reader.ReadAsync())
                 {
                     snapshot.RecordedKeys[(reader.GetString(0), reader.GetString(1))] = new KeyedEvent(reader.GetInt64(2), reader.GetInt64(3));
@@ -177,17 +274,19 @@ public sealed partial class PostgresEventStore
         var rest = keys.Streams.Where(s => !snapshot.StreamVersions.ContainsKey(s)).ToList();
         if (rest.Count == 0)
         {
-            return (snapshot, token);
+            return (snapshot, basis, plannedBehind);
         }
         lock (_cacheLock)
         {
-            if (_cachedToken == token && rest.All(_versionCache.ContainsKey))
+            // On a predicted head the cache holds the versions of the batches in flight (advance_head checks the
+            // prediction at commit); on a head read from the table, only if no one else wrote since we cached.
+            if ((predicted is not null || _cachedToken == basis.Token) && rest.All(_versionCache.ContainsKey))
             {
                 foreach (var stream in rest)
                 {
                     snapshot.StreamVersions[stream] = _versionCache[stream];
                 }
-                return (snapshot, token);
+                return (snapshot, basis, plannedBehind);
             }
         }
         ForgetVersions();
@@ -199,7 +298,7 @@ public sealed partial class PostgresEventStore
                 snapshot.StreamVersions[reader.GetString(0)] = reader.GetInt64(1);
             }
         }
-        return (snapshot, token);
+        return (snapshot, basis, plannedBehind);
     }
 
     /// <summary>Each stream's version: one index probe per stream (the version index read backwards), however long the stream.</summary>
@@ -212,15 +311,16 @@ public sealed partial class PostgresEventStore
         new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
     /// <summary>
-    /// After a batch planned at head token <paramref name="from"/> that leaves the head at <paramref name="to"/>:
-    /// the cache, if it was valid at <paramref name="from"/>, plus the batch's versions is valid at <paramref name="to"/>;
-    /// otherwise only the batch's versions (read under the lock) are known.
+    /// After a batch planned on <paramref name="basis"/> that leaves the head at <paramref name="after"/>: the cache,
+    /// if it was valid at the basis, plus the batch's versions is valid at <paramref name="after"/>, and the next
+    /// batch may plan on it, committing once <paramref name="outcome"/> says this batch committed as planned;
+    /// otherwise only the batch's versions are known.
     /// </summary>
-    private void RememberVersions(BatchPlan plan, long from, long to)
+    private void RememberPlan(BatchPlan plan, Head basis, Head after, Task<bool> outcome)
     {
         lock (_cacheLock)
         {
-            if (_cachedToken != from || _versionCache.Count + plan.StreamVersions.Count > MaxCachedStreams)
+            if (_cachedToken != basis.Token || _versionCache.Count + plan.StreamVersions.Count > MaxCachedStreams)
             {
                 _versionCache.Clear();
             }
@@ -228,7 +328,9 @@ public sealed partial class PostgresEventStore
             {
                 _versionCache[stream] = version;
             }
-            _cachedToken = to;
+            _cachedToken = after.Token;
+            _predicted = after;
+            _predictedBy = outcome;
         }
     }
 
@@ -238,6 +340,8 @@ public sealed partial class PostgresEventStore
         {
             _versionCache.Clear();
             _cachedToken = null;
+            _predicted = null;
+            _predictedBy = null;
         }
     }
 

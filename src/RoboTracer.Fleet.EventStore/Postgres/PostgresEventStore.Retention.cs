@@ -9,8 +9,9 @@ public sealed partial class PostgresEventStore
     /// <inheritdoc />
     /// <remarks>
     /// Works in chunks of <see cref="RetentionPolicy.StreamsPerTransaction"/> streams, each in one transaction
-    /// that holds the append lock: no append can land between "its last event is terminal" and the DELETE, so a
-    /// stream that got a new event is never dropped. The archive is flushed to disk before the DELETE commits.
+    /// that holds the head row's lock: no append can commit between "its last event is terminal" and the DELETE
+    /// (appends planned before find the head's token changed and plan again), so a stream that got a new event is
+    /// never dropped. The archive is flushed to disk before the DELETE commits.
     /// </remarks>
     public async Task<RetentionResult> ApplyRetentionAsync(RetentionPolicy policy, CancellationToken cancellationToken = default)
     {
@@ -27,7 +28,9 @@ public sealed partial class PostgresEventStore
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             if (policy.Drop)
             {
-                await using var lockCommand = new NpgsqlCommand($"SELECT {_names.AppendLock}", connection);
+                // The head's lock, as an appending batch takes it: appends wait, and batches planned before find the
+                // head's token changed and plan again.
+                await using var lockCommand = new NpgsqlCommand($"SELECT position FROM {_names.Head} FOR UPDATE", connection);
                 await lockCommand.ExecuteNonQueryAsync(cancellationToken);
             }
             var chunk = await FindFinishedStreamsAsync(connection, policy, terminal, cutoff, after, cancellationToken);

@@ -13,18 +13,25 @@ namespace RoboTracer.Fleet.EventStore.Postgres;
 /// <remarks>
 /// <para><b>Positions without gaps for readers.</b> A sequence would hand out positions at insert time, and
 /// transactions commit in another order: a reader at position 12 could miss an 11 that commits a moment later.
-/// Here every appending transaction first takes one advisory lock (<see cref="PostgresNames.AppendLock"/>), then
-/// reads the head, assigns the next positions, writes, advances the head and commits. PostgreSQL releases
-/// transaction locks only after the commit record is flushed and the transaction is visible to new snapshots
-/// (CommitTransaction: RecordTransactionCommit, ProcArrayEndTransaction, then the lock release), so the next
-/// appender cannot even assign a position until the previous batch is visible. Commit order is position order,
-/// and any snapshot sees a prefix of the positions: "WHERE position &gt; checkpoint" never skips an event. The
-/// lock is per schema and works across processes and nodes.</para>
-/// <para><b>Group commit.</b> One lock holder at a time would be slow one append per transaction, so appends are
-/// queued and written in batches (<see cref="GroupCommitter"/>): one transaction, one binary COPY, one fsync for
-/// everything that arrived during the previous commit. Expected versions and idempotency keys are checked
-/// against a snapshot read under the lock (<see cref="AppendPlanner"/>), so a conflicting append fails alone
-/// and the rest of its batch commits.</para>
+/// Here every appending transaction assigns positions after the head (the head row: last position, its time, a
+/// token), writes its rows, and as its last statement before COMMIT moves the head with
+/// <see cref="PostgresNames.AdvanceHead"/>, which takes the head row's lock and fails unless the head is still
+/// where the transaction planned from. So a transaction commits positions (H, H'] only while the head says H,
+/// and holds the row until its commit: the next one cannot move the head from H' before this one is visible.
+/// PostgreSQL releases row locks only after the commit record is flushed and the transaction is visible to new
+/// snapshots (CommitTransaction: RecordTransactionCommit, ProcArrayEndTransaction, then the lock release). Commit
+/// order is position order, and any snapshot sees a prefix of the positions: "WHERE position &gt; checkpoint"
+/// never skips an event. It works across processes and nodes; retention locks the head row too.</para>
+/// <para><b>Group commit, pipelined.</b> One transaction per append would be slow, so appends are queued and
+/// written in batches (<see cref="GroupCommitter"/>): one transaction, one binary COPY, one fsync for everything
+/// that arrived meanwhile. Up to three batches are in flight: each is planned on the head the one before it will
+/// leave (and on the stream versions it will leave, cached), copies its rows while the one before it commits,
+/// and moves the head once that one settled. Expected versions and idempotency keys are checked against that
+/// snapshot (<see cref="AppendPlanner"/>), so a conflicting append fails alone and the rest of its batch commits.
+/// When a plan turns out wrong (a batch before it failed, another node or a retention run wrote, a unique index
+/// refuses a row) nothing of the batch is written, and it is planned again with the head row locked first; and for
+/// two seconds the writer stops pipelining and writes one batch at a time, the head row locked, so that several
+/// nodes writing to one schema take turns in PostgreSQL's lock queue instead of taking each other's positions.</para>
 /// </remarks>
 public sealed partial class PostgresEventStore : IEventStore, IBatchWriter
 {

@@ -46,9 +46,26 @@ internal static class PostgresMigrations
             -- Images and depth buffers arrive compressed (PNG): do not spend CPU on compressing them again.
             ALTER TABLE {n.Blobs} ALTER COLUMN content SET STORAGE EXTERNAL;
             """),
+        (2, "advance_head", $"""
+            -- Appending transactions move the head with this as their last statement before COMMIT: it takes the head
+            -- row's lock and checks that the head is still where the transaction planned from (no one else appended
+            -- or dropped events since), so commits happen in position order. Fails with RTH01 otherwise, which
+            -- aborts the transaction: nothing of it is written, and the writer plans again.
+            CREATE FUNCTION {n.AdvanceHead}(expected_position bigint, expected_token bigint, new_position bigint, new_recorded_at timestamptz, new_token bigint)
+            RETURNS void LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE {n.Head} SET position = new_position, recorded_at = new_recorded_at, token = new_token
+                WHERE position = expected_position AND token = expected_token;
+                IF NOT FOUND THEN
+                    RAISE EXCEPTION 'the event store head moved: expected position %, token %', expected_position, expected_token
+                        USING ERRCODE = 'RTH01';
+                END IF;
+            END
+            $$;
+            """),
     ];
 
-    public static int LatestVersion => 1;
+    public static int LatestVersion => 2;
 
     public static async Task ApplyAsync(NpgsqlDataSource dataSource, PostgresNames names, CancellationToken cancellationToken)
     {

@@ -3,11 +3,10 @@ using System.Text.RegularExpressions;
 
 namespace RoboTracer.Fleet.EventStore.Postgres;
 
-/// <summary>The SQL names of one store's schema, and the advisory-lock keys and NOTIFY channel derived from it.</summary>
+/// <summary>The SQL names of one store's schema, and the advisory-lock key and NOTIFY channel derived from it.</summary>
 internal sealed partial class PostgresNames
 {
     // pg_advisory_xact_lock(int4, int4): the first key says "fleet event store", the second which schema.
-    private const int AppendLockClass = 0x464C_5431;    // "FLT1"
     private const int MigrationLockClass = 0x464C_5432; // "FLT2"
 
     public PostgresNames(string schema)
@@ -18,7 +17,6 @@ internal sealed partial class PostgresNames
         }
         Schema = schema;
         var key = StableHash(schema);
-        AppendLock = $"pg_advisory_xact_lock({AppendLockClass}, {key})";
         MigrationLock = $"pg_advisory_xact_lock({MigrationLockClass}, {key})";
     }
 
@@ -35,8 +33,11 @@ internal sealed partial class PostgresNames
     /// <summary>The LISTEN/NOTIFY channel; notifications on it carry no payload.</summary>
     public string Channel => $"{Schema}_events";
 
-    /// <summary>Held by every transaction that appends or drops events: it orders commits by position.</summary>
-    public string AppendLock { get; }
+    /// <summary>
+    /// <c>advance_head(expected_position, expected_token, position, recorded_at, token)</c> (migration 2): moves the
+    /// head, or fails with SQLSTATE RTH01 when it is not where the caller expected.
+    /// </summary>
+    public string AdvanceHead => $"{Schema}.advance_head";
 
     /// <summary>Held while migrating, so concurrent starters apply each migration once.</summary>
     public string MigrationLock { get; }

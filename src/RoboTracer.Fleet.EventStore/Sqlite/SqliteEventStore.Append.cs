@@ -23,7 +23,7 @@ public sealed partial class SqliteEventStore
     // One writer connection, and SQLite's write lock is taken by BEGIN IMMEDIATE in the client: no overlap to win.
     int IBatchWriter.MaxConcurrentBatches => 1;
 
-    Task<BatchPlan> IBatchWriter.WriteBatchAsync(IReadOnlyList<AppendRequest> batch, Action onCommitting)
+    Task<BatchPlan> IBatchWriter.WriteBatchAsync(IReadOnlyList<AppendRequest> batch, BatchTurn turn)
     {
         var committing = false;
         try
@@ -31,6 +31,7 @@ public sealed partial class SqliteEventStore
             using var transaction = _writer.BeginTransaction(deferred: false);
             var snapshot = ReadSnapshot(transaction, BatchKeys.Of(batch));
             var plan = AppendPlanner.Plan(batch, snapshot, _options.TimeProvider.GetUtcNow());
+            turn.Planned();
             if (plan.Rows.Count == 0)
             {
                 transaction.Rollback();

@@ -71,7 +71,7 @@ public sealed class CrashSafetyTests(PostgresFixture fixture)
         // No committed transaction is missing a part: positions run without holes up to the head.
         Assert.Equal(Enumerable.Range(1, positions.Count).Select(p => (long)p), positions);
         Assert.Equal(positions.Count, await store.GetHeadPositionAsync());
-        // The killed writer's session, and with it the append lock, is gone: the store takes appends again.
+        // The killed writer's session, and with it any lock on the head row, is gone: the store takes appends again.
         var after = await store.AppendAsync("after-crash", ExpectedVersion.NoStream, [TestEvents.Moved("r", 1)]).WaitAsync(timeout.Token);
         Assert.Equal(positions.Count + 1, after.FirstPosition);
     }
