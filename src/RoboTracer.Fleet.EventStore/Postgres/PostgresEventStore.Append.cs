@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
 using RoboTracer.Fleet.EventStore.GroupCommit;
