@@ -73,19 +73,29 @@ public sealed class TestRobot : IAsyncDisposable
         return robot;
     }
 
-    /// <summary>The next command of kind <paramref name="kind"/>, skipping others.</summary>
-    public async Task<OrchestratorMessage> NextAsync(OrchestratorMessage.BodyOneofCase kind)
+    /// <summary>
+    /// The next command of kind <paramref name="kind"/> (for <paramref name="task"/>, when given), skipping others:
+    /// a robot shared by several tests may still hold commands of an earlier test's task.
+    /// </summary>
+    public async Task<OrchestratorMessage> NextAsync(OrchestratorMessage.BodyOneofCase kind, string? task = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
         {
             var message = await Received.Reader.ReadAsync(timeout.Token);
-            if (message.BodyCase == kind)
+            if (message.BodyCase == kind && (task is null || TaskOf(message) == task))
             {
                 return message;
             }
         }
     }
+
+    private static string? TaskOf(OrchestratorMessage message) => message.BodyCase switch
+    {
+        OrchestratorMessage.BodyOneofCase.ExecuteTrace => message.ExecuteTrace.TaskId,
+        OrchestratorMessage.BodyOneofCase.CancelStep => message.CancelStep.TaskId,
+        _ => null,
+    };
 
     public Task ReportAsync(ExecuteTrace trace, StepState state, double progress, FailureKind failure = FailureKind.Unspecified) =>
         SendAsync(new RobotMessage

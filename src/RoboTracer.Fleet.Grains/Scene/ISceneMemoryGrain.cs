@@ -25,8 +25,9 @@ public interface ISceneMemoryGrain : IGrainWithStringKey
 
     /// <summary>
     /// Starts watching a trace. Changes count against <paramref name="baseline"/>: where objects were in the scene
-    /// the tracer saw (null: where they are now), so a move between tracing and watching is not missed. Watching
-    /// a trace again is a no-op that returns the change the watch fired on, if it did: a task that lost a
+    /// the tracer saw (null: where they are now), so a move between tracing and watching is not missed: when scene
+    /// memory already shows it, the watch fires at once and the change is returned (no notification is sent).
+    /// Watching a trace again is a no-op that returns the change the watch fired on, if it did: a task that lost a
     /// notification (restart) learns it here.
     /// </summary>
     /// <exception cref="ArgumentException">The watch is malformed.</exception>

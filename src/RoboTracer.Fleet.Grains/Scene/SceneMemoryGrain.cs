@@ -93,8 +93,17 @@ public sealed class SceneMemoryGrain(IEventStore store, EventSerializer serializ
             throw new ArgumentException($"Watch on scene '{Id}' rejected: the baseline has a missing or non-finite position.", nameof(baseline));
         }
         baseline ??= State.Objects.Values.Select(o => new ObjectPosition(o.Id, o.Box.Center)).ToList();
-        RaiseEvent(new TraceWatchStarted(watch, baseline, TimeProvider.GetUtcNow()));
-        return Task.FromResult<SceneChange?>(null);
+        var now = TimeProvider.GetUtcNow();
+        RaiseEvent(new TraceWatchStarted(watch, baseline, now));
+        // An observation merged between tracing and watching already shows the scene after the change: checked
+        // now, not at the next observation (a robot may only report when something changes).
+        var started = State.Watches[watch.Trace];
+        var missed = SceneChangeDetector.Detect(watch, started.Baseline, State.Objects.Values, options.MinConfidence);
+        if (missed is not null)
+        {
+            RaiseEvent(new TraceWatchTriggered(watch.Trace, missed, now));
+        }
+        return Task.FromResult(missed);
     }
 
     /// <inheritdoc />

@@ -85,6 +85,31 @@ public sealed class SceneMemoryGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_change_merged_between_tracing_and_watching_fires_when_the_watch_starts()
+    {
+        await Scene.ObserveAsync(new SceneObservation(Now, [Box("cup", "red cup", Path[0]), Box("plate", "plate", Path[2])]));
+        var seenByTracer = (await Scene.GetSnapshotAsync()).Objects.Select(o => new ObjectPosition(o.Id, o.Box.Center)).ToList();
+        await Scene.ObserveAsync(new SceneObservation(Now, [Box("plate", "plate", Path[2] + new Point3D(0, 0, 0.2))]));
+        var watch = Watch();
+
+        var missed = await Scene.WatchTraceAsync(watch, seenByTracer);
+        var later = await Scene.ObserveAsync(new SceneObservation(Now, [Box("plate", "plate", Path[2] + new Point3D(0, 0, 0.2))]));
+
+        Assert.Equal(SceneChangeKind.DestinationMoved, missed?.Kind);
+        Assert.Empty(later);
+        Assert.Equal(missed, await Scene.WatchTraceAsync(watch, seenByTracer));
+    }
+
+    [Fact]
+    public async Task A_watch_on_the_scene_the_tracer_saw_starts_quiet()
+    {
+        await Scene.ObserveAsync(new SceneObservation(Now, [Box("cup", "red cup", Path[0]), Box("plate", "plate", Path[2]), Box("bottle", "bottle", Path[1])]));
+        var seenByTracer = (await Scene.GetSnapshotAsync()).Objects.Select(o => new ObjectPosition(o.Id, o.Box.Center)).ToList();
+
+        Assert.Null(await Scene.WatchTraceAsync(Watch(), seenByTracer));
+    }
+
+    [Fact]
     public async Task A_low_confidence_detection_triggers_nothing()
     {
         await Scene.WatchTraceAsync(Watch(), null);

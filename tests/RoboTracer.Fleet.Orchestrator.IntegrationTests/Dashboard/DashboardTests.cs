@@ -55,13 +55,13 @@ public sealed partial class DashboardTests(DashboardFixture fleet) : IClassFixtu
             await Expect(submitted).ToHaveCountAsync(1);
             var task = (await submitted.GetAttributeAsync("data-task-id"))!;
             var row = TaskRow(page, task);
-            var first = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace))).ExecuteTrace;
+            var first = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace, task))).ExecuteTrace;
             await Expect(row.GetByTestId("task-phase")).ToHaveTextAsync("Assigned");
             await Expect(row.GetByTestId("task-robot")).ToHaveTextAsync(robot.Id);
             await Expect(row.GetByTestId("task-step")).ToHaveTextAsync("step 1 of 2 (Executing)");
 
             await robot.ExecuteAsync(first);
-            var second = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace))).ExecuteTrace;
+            var second = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace, task))).ExecuteTrace;
             await Expect(row.GetByTestId("task-step")).ToHaveTextAsync("step 2 of 2 (Executing)");
 
             await robot.ExecuteAsync(second);
@@ -77,7 +77,7 @@ public sealed partial class DashboardTests(DashboardFixture fleet) : IClassFixtu
         {
             var robot = fleet.Robot(DashboardFixture.ManualRobot);
             var task = await FleetApi.SubmitAsync(Host, TwoStepInstruction(robot), robot.Id);
-            var held = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace))).ExecuteTrace;
+            var held = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace, task))).ExecuteTrace;
 
             await page.GotoAsync($"/#/tasks/{task}");
             await page.GetByTestId("token").FillAsync(OrchestratorHost.Token);
@@ -87,7 +87,7 @@ public sealed partial class DashboardTests(DashboardFixture fleet) : IClassFixtu
             await Expect(page.GetByTestId("detail-phase")).ToHaveTextAsync("Cancelled");
             await Expect(TaskRow(page, task).GetByTestId("task-phase")).ToHaveTextAsync("Cancelled");
             await Expect(page.GetByTestId("cancel")).ToBeHiddenAsync();
-            var stop = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.CancelStep))).CancelStep;
+            var stop = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.CancelStep, task))).CancelStep;
             Assert.Equal(held.TraceId, stop.TraceId);
         });
 
@@ -180,27 +180,30 @@ public sealed partial class DashboardTests(DashboardFixture fleet) : IClassFixtu
         BrowserSession.RunAsync(fleet, nameof(A_scene_change_shows_why_the_step_was_requeried_and_the_replaced_trace_beside_the_new_one), async page =>
         {
             var robot = fleet.Robot(DashboardFixture.ManualRobot);
-            var (item, destination) = (robot.Labels[0], robot.Labels[1]);
+            // The fourth object: no other test on this robot moves it, so it is not already on its destination.
+            var (item, destination) = (robot.Labels[3], robot.Labels[2]);
             var task = await FleetApi.SubmitAsync(Host, $"put the {item} on the {destination}", robot.Id);
-            var first = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace))).ExecuteTrace;
+            var first = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace, task))).ExecuteTrace;
             await robot.ReportAsync(first, StepState.Executing, 0.3);
             // The destination moves 20 cm mid-step: the trace ends in the wrong place and is re-queried.
             var at = robot.PositionOf(destination);
             await robot.MoveAsync(destination, at with { X = at.X + 0.2 });
-            var second = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace))).ExecuteTrace;
+            var second = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace, task))).ExecuteTrace;
             await robot.ExecuteAsync(second);
             await FleetApi.WaitForTaskAsync(Host, task, FleetApi.IsTerminal);
+            var history = string.Join("; ", (await FleetApi.EventsAsync(Host, task)).Select(e => $"{Type(e)} {e["data"]!.ToJsonString()}"));
 
             await page.GotoAsync($"/#/tasks/{task}");
 
             await Expect(page.GetByTestId("detail-phase")).ToHaveTextAsync("Completed");
-            await Expect(page.GetByTestId("step-requeries")).ToContainTextAsync("re-queried: scene changed");
+            await Expect(page.GetByTestId("step-requeries")).ToContainTextAsync($"re-queried: scene changed: destination {destination} moved");
             await Expect(page.GetByTestId("step-requeries")).ToContainTextAsync("after scene change");
             var replaced = page.GetByTestId("trace-superseded");
             await Expect(replaced).ToHaveCountAsync(1);
             await Expect(page.GetByTestId("trace-polyline")).ToHaveCountAsync(1);
             var replacedPoints = (await replaced.GetAttributeAsync("points"))!;
-            Assert.NotEqual(replacedPoints, await page.GetByTestId("trace-polyline").GetAttributeAsync("points"));
+            var currentPoints = await page.GetByTestId("trace-polyline").GetAttributeAsync("points");
+            Assert.True(replacedPoints != currentPoints, $"the replaced and the new trace are drawn the same; the task's history: {history}");
             Assert.NotEqual(
                 await replaced.EvaluateAsync<string>("e => getComputedStyle(e).stroke"),
                 await page.GetByTestId("trace-polyline").EvaluateAsync<string>("e => getComputedStyle(e).stroke"));
