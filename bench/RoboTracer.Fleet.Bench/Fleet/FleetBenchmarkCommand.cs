@@ -165,7 +165,14 @@ internal static class FleetBenchmarkCommand
                 progress.Report($"round {round}: warming the orchestrator up: {warmUp} robots, one task of {steps} steps each");
                 await ConnectAsync(warmers, channels, cancellationToken);
                 var warmUpTasks = await SubmitAsync(http, warmers, steps, cancellationToken);
-                await Task.WhenAll(warmers.Select(r => r.Done.Task)).WaitAsync(TimeSpan.FromSeconds(20 + (steps * stepMean.TotalSeconds * 4)), cancellationToken);
+                var warmUpLimit = TimeSpan.FromSeconds(20 + (steps * stepMean.TotalSeconds * 4));
+                if (!await WaitForStepsAsync(http, warmers, warmUpTasks, warmUpLimit, cancellationToken))
+                {
+                    await ReportUnfinishedAsync(http, warmUpTasks, progress, round, cancellationToken);
+                    throw new BenchmarkFailedException(
+                        $"round {round}: the warm-up's tasks did not finish ({warmers.Count(r => r.Done.Task.IsCompleted)} of {warmUp} robots did all {steps} steps within {warmUpLimit.TotalSeconds:0} s); " +
+                        "the lines above say where the first ones stand. A failed task of many steps is often beyond the rule planner or the tracer's reach: try fewer --steps.");
+                }
                 await WaitForCompletedAsync(http, warmUpTasks, TimeSpan.FromSeconds(30), cancellationToken);
                 await Task.WhenAll(warmers.Select(r => r.StopAsync()));
                 var settled = await WaitUntilQuietAsync(orchestrator.ProcessId, cancellationToken);
@@ -186,6 +193,7 @@ internal static class FleetBenchmarkCommand
 
                 var allDone = Task.WhenAll(robots.Select(r => r.Done.Task));
                 var limit = TimeSpan.FromSeconds(20 + (steps * stepMean.TotalSeconds * 4));
+                // Not polled for failed tasks, unlike the warm-up: the task list's reads would load the orchestrator being measured.
                 if (await Task.WhenAny(allDone, Task.Delay(limit, cancellationToken)) != allDone)
                 {
                     progress.Report($"round {round}: warning: after {limit.TotalSeconds:0} s only {robots.Count(r => r.Done.Task.IsCompleted)} of {robotCount} robots finished their steps");
@@ -290,6 +298,33 @@ internal static class FleetBenchmarkCommand
             taskIds[i] = JsonNode.Parse(body)!["taskId"]!.GetValue<string>();
         });
         return taskIds;
+    }
+
+    /// <summary>
+    /// Waits until every robot did all its steps (true), <paramref name="limit"/> passed, or one of the tasks ended without
+    /// completing: a failed or cancelled task gives its robot no more steps, so waiting on would only wait out the limit.
+    /// </summary>
+    private static async Task<bool> WaitForStepsAsync(HttpClient http, IReadOnlyList<BenchRobot> robots, string[] taskIds, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var allDone = Task.WhenAll(robots.Select(r => r.Done.Task));
+        var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
+        var wanted = taskIds.ToHashSet(StringComparer.Ordinal);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            if (await Task.WhenAny(allDone, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)) == allDone)
+            {
+                return true;
+            }
+            foreach (var phase in (string[])["Failed", "Cancelled"])
+            {
+                var ended = (await http.GetFromJsonAsync<JsonArray>($"/api/tasks?phase={phase}", cancellationToken))!;
+                if (ended.Any(t => wanted.Contains(t!["id"]!.GetValue<string>())))
+                {
+                    return false;
+                }
+            }
+        }
+        return allDone.IsCompleted;
     }
 
     /// <summary>How many of <paramref name="taskIds"/> are Completed, once all are or the timeout passed.</summary>
