@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using RoboTracer.Fleet.EventStore.Postgres;
+using RoboTracer.Fleet.EventStore.Sqlite;
 
 namespace RoboTracer.Fleet.EventStore.Benchmarking;
 
@@ -19,15 +21,25 @@ internal sealed record AppendLoadSettings
     /// <summary>The JSON payload's size in bytes.</summary>
     public int EventBytes { get; init; } = 1024;
 
-    /// <summary>Appends before the measurement starts (connections, JIT, caches).</summary>
+    /// <summary>Appends before the measurement starts (connections, JIT, caches), at least this long.</summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// After <see cref="Warmup"/>, appends go on until the JIT went quiet (no method compiled for half a second), at most
+    /// this much longer. Tiered compilation recompiles the hot paths while the load runs; on two shared cores its
+    /// background compiles took a third of the process's CPU in a 4-second round (perf, 2026-11-22).
+    /// </summary>
+    public TimeSpan MaxJitSettle { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>How long the measurement runs.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
 }
 
-/// <summary>What a load run measured: acknowledged events per second and acknowledgement latency.</summary>
-internal sealed record LoadResult(long Events, TimeSpan Elapsed, double EventsPerSecond, TimeSpan P50, TimeSpan P99);
+/// <summary>
+/// What a load run measured: acknowledged events per second and acknowledgement latency; for our stores also the
+/// events each group commit wrote on average in the window (null for the peer), and how long the warm-up took.
+/// </summary>
+internal sealed record LoadResult(long Events, TimeSpan Elapsed, double EventsPerSecond, TimeSpan P50, TimeSpan P99, double? EventsPerCommit = null, TimeSpan WarmedUp = default);
 
 /// <summary>
 /// The measurements behind <c>bench eventstore</c> (DESIGN.md §4), kept beside the store so the bench project
@@ -68,16 +80,46 @@ internal static class EventStoreBenchmark
                 }, CancellationToken.None));
             }
         }
+        var warming = Stopwatch.StartNew();
         await Task.Delay(settings.Warmup, cancellationToken);
+        await WaitForQuietJitAsync(settings.MaxJitSettle, cancellationToken);
+        var warmedUp = warming.Elapsed;
         Volatile.Write(ref measuring, true);
+        var commitsBefore = CommitStatistics(store);
         var clock = Stopwatch.StartNew();
         await Task.Delay(settings.Duration, cancellationToken);
         Volatile.Write(ref measuring, false);
         var elapsed = clock.Elapsed;
+        var commitsAfter = CommitStatistics(store);
         await stop.CancelAsync();
         var all = (await Task.WhenAll(slots)).SelectMany(l => l).Order().ToArray();
-        return new LoadResult(all.Length, elapsed, all.Length / elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99));
+        double? perCommit = commitsBefore is { } b && commitsAfter is { } a && a.Batches > b.Batches ? (double)(a.Events - b.Events) / (a.Batches - b.Batches) : null;
+        return new LoadResult(all.Length, elapsed, all.Length / elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), perCommit, warmedUp);
     }
+
+    /// <summary>Returns once no method was JIT-compiled in this process for half a second, or after <paramref name="limit"/>.</summary>
+    private static async Task WaitForQuietJitAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var waited = Stopwatch.StartNew();
+        var compiled = JitInfo.GetCompiledMethodCount();
+        while (waited.Elapsed < limit)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            var now = JitInfo.GetCompiledMethodCount();
+            if (now == compiled)
+            {
+                return;
+            }
+            compiled = now;
+        }
+    }
+
+    private static (long Batches, long Events)? CommitStatistics(IEventStore store) => store switch
+    {
+        PostgresEventStore postgres => postgres.Statistics,
+        SqliteEventStore sqlite => sqlite.Statistics,
+        _ => null,
+    };
 
     /// <summary>
     /// The peer: <paramref name="totalRows"/> rows shaped like the load's (same columns, same payload size) into
