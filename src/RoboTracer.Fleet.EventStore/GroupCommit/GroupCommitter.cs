@@ -29,6 +29,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private AppendRequest? _carried;
     private long _batches;
     private long _events;
+    private long _plannedAgain;
 
     public GroupCommitter(IBatchWriter writer, EventStoreOptions options, WakeSignal signal)
     {
@@ -40,6 +41,9 @@ internal sealed class GroupCommitter : IAsyncDisposable
 
     /// <summary>Transactions that committed events, and the events they committed (for tests and benchmarks).</summary>
     public (long Batches, long Events) Statistics => (Interlocked.Read(ref _batches), Interlocked.Read(ref _events));
+
+    /// <summary>Batches whose plan did not hold and that were planned again (for tests and benchmarks).</summary>
+    public long PlannedAgain => Interlocked.Read(ref _plannedAgain);
 
     public async Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken cancellationToken)
     {
@@ -154,6 +158,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 return;
             }
             // Nothing was written. Write it again after the previous batch settled, so batches stay in order.
+            Interlocked.Increment(ref _plannedAgain);
             await turn.PreviousSettled;
             await CommitAsync(batch, BatchTurn.Again(), written + 1);
             return;

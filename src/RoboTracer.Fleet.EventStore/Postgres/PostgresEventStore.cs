@@ -62,6 +62,8 @@ public sealed partial class PostgresEventStore : IEventStore, IBatchWriter
 
     internal (long Batches, long Events) Statistics => _committer.Statistics;
 
+    internal long BatchesPlannedAgain => _committer.PlannedAgain;
+
     /// <summary>
     /// Opens the store in <paramref name="schema"/> of the database behind <paramref name="dataSource"/>,
     /// creating or migrating its tables first. The data source stays the caller's to dispose.

@@ -1,6 +1,7 @@
 using Npgsql;
-using RoboTracer.Fleet.EventStore.Retention;
+using RoboTracer.Fleet.EventStore.GroupCommit;
 using RoboTracer.Fleet.EventStore.Postgres;
+using RoboTracer.Fleet.EventStore.Retention;
 
 namespace RoboTracer.Fleet.EventStore.IntegrationTests.Postgres;
 
@@ -82,6 +83,50 @@ public sealed class PostgresEventStoreContractTests(PostgresFixture fixture) : E
 
         Assert.Equal(acked.SelectMany(p => p).Order(), (await seen).Select(e => e.Position));
         Assert.Equal(Enumerable.Range(1, 2000).Select(p => (long)p), (await seen).Select(e => e.Position));
+    }
+
+    [Fact]
+    public async Task After_another_node_moves_the_head_a_pipelined_writer_plans_again_and_goes_on_in_order()
+    {
+        var a = (PostgresEventStore)await OpenStoreAsync();
+        var b = await OpenStoreAsync();
+        await a.AppendAsync("a-0", ExpectedVersion.NoStream, [TestEvents.Moved("a", 0)]);
+        // Behind a's back: a's next batch is planned on the head a predicted (position 1) and cannot commit there.
+        await b.AppendAsync("b-0", ExpectedVersion.NoStream, [TestEvents.Moved("b", 0)]);
+
+        var moved = await a.AppendAsync("a-1", ExpectedVersion.NoStream, [TestEvents.Moved("a", 1)]);
+
+        Assert.Equal(3, moved.FirstPosition);
+        Assert.Equal(1, a.BatchesPlannedAgain);
+        // Planned again, the writer goes one batch at a time for a while, then pipelines again; either way every
+        // append of a burst commits, at positions with no gap, each stream's versions in order.
+        await BurstAsync(a, "first", 4);
+        using var pipelining = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (((IBatchWriter)a).MaxConcurrentBatches == 1)
+        {
+            await Task.Delay(100, pipelining.Token);
+        }
+        await BurstAsync(a, "second", 4 + 400);
+
+        var all = await ListAsync(b.ReadAllAsync());
+        Assert.Equal(Enumerable.Range(1, 803).Select(p => (long)p), all.Select(e => e.Position));
+        Assert.Equal(1, a.BatchesPlannedAgain);
+    }
+
+    // 8 writers × 50 appends of one event each, each writer on its own stream; checks the positions they got.
+    private static async Task BurstAsync(IEventStore store, string name, long firstPosition)
+    {
+        var positions = await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            var got = new List<long>();
+            for (var i = 0; i < 50; i++)
+            {
+                got.Add((await store.AppendAsync($"{name}-{w}", ExpectedVersion.Exact(i), [TestEvents.Moved(name, i)])).FirstPosition);
+            }
+            return got;
+        })));
+        Assert.All(positions, p => Assert.Equal(p.Order(), p));
+        Assert.Equal(Enumerable.Range(0, 400).Select(p => firstPosition + p), positions.SelectMany(p => p).Order());
     }
 
     [Fact]
