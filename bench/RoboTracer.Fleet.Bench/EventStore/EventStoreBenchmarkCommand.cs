@@ -44,8 +44,9 @@ internal static class EventStoreBenchmarkCommand
 
         var ours = new List<LoadResult>();
         var peer = new List<LoadResult>();
-        // A full run starts with a round that is not counted: both sides ran ~15% slower in their first round (an empty
-        // table growing, cold caches, the JIT), and the goal is about sustained load.
+        // A full run starts with a round that is not counted, for both sides: in three runs without it ours was 10-20%
+        // slower in round 1 than later (an empty table growing, cold caches), COPY in two of them; the goal is about
+        // sustained load.
         for (var round = quick ? 1 : 0; round <= rounds; round++)
         {
             var name = round == 0 ? "warm-up round (not counted)" : $"round {round}/{rounds}";
