@@ -113,6 +113,34 @@ public sealed class PostgresEventStoreContractTests(PostgresFixture fixture) : E
         Assert.Equal(1, a.BatchesPlannedAgain);
     }
 
+    [Fact]
+    public async Task A_payload_jsonb_refuses_fails_alone_while_the_batches_planned_behind_it_commit_in_order()
+    {
+        var store = (PostgresEventStore)await OpenStoreAsync();
+        // Valid JSON, so the append is taken; but jsonb cannot hold \u0000, so PostgreSQL refuses the COPY of the
+        // batch it joined, which the writer then retries append by append. The batches already planned on the head
+        // that batch would have left (in three runs, one or two each time) must be planned again, not commit over
+        // a hole in the positions.
+        var refused = new EventData("RobotMoved", "{\"note\":\"\\u0000\"}"u8.ToArray());
+
+        var burst = BurstAsync(store, "around", 1);
+        using var started = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (store.Statistics.Events < 50)
+        {
+            await Task.Delay(10, started.Token);
+        }
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(async i =>
+        {
+            var error = await Assert.ThrowsAsync<EventStoreException>(() => store.AppendAsync($"refused-{i}", ExpectedVersion.Any, [refused]));
+            Assert.Contains($"refused the append to stream 'refused-{i}'", error.Message, StringComparison.Ordinal);
+        }));
+        await burst;
+
+        var all = await ListAsync(store.ReadAllAsync());
+        Assert.Equal(Enumerable.Range(1, 400).Select(p => (long)p), all.Select(e => e.Position));
+        Assert.DoesNotContain(all, e => e.StreamId.StartsWith("refused-", StringComparison.Ordinal));
+    }
+
     // 8 writers × 50 appends of one event each, each writer on its own stream; checks the positions they got.
     private static async Task BurstAsync(IEventStore store, string name, long firstPosition)
     {
