@@ -15,6 +15,13 @@ public sealed record EventStoreOptions
     /// <summary>Group commit: at most about this many payload bytes in one transaction.</summary>
     public int MaxBatchBytes { get; init; } = 8 << 20;
 
+    /// <summary>
+    /// PostgreSQL: how many streams' versions the writer remembers between batches (default 100 000). A batch to a
+    /// remembered stream skips an index probe; when the memory is full it is emptied, and the writer goes one batch at
+    /// a time for a moment while it refills.
+    /// </summary>
+    public int MaxCachedStreams { get; init; } = 100_000;
+
     /// <summary>How many events a read fetches per round trip.</summary>
     public int ReadPageSize { get; init; } = 1000;
 

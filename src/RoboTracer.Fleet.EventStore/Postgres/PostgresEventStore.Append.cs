@@ -8,8 +8,6 @@ namespace RoboTracer.Fleet.EventStore.Postgres;
 
 public sealed partial class PostgresEventStore
 {
-    private const int MaxCachedStreams = 100_000;
-
     /// <summary>
     /// Batches in flight at once: while one commits, the next copies its rows and a third is being planned. Measured
     /// with <c>bench eventstore</c> (BENCHMARKS.md).
@@ -21,6 +19,11 @@ public sealed partial class PostgresEventStore
     // cannot see through (our batch waiting, in this process, for the batch before it, which waits for a lock the
     // other transaction holds), and the batch is better planned again.
     private const string PipelineLockTimeout = "1s";
+
+    // A batch planned again holds the head row's lock from its first statement; it waits longer than pipelined
+    // batches for the rows it needs (those give way to it), but not for ever: a wait PostgreSQL cannot see through
+    // (say, on a batch of ours that waits in this process for this one) ends after this and the batch plans again.
+    private const string PlannedAgainLockTimeout = "5s";
 
     // SQLSTATEs that mean "the plan did not hold; plan again": advance_head's "the head moved" (migration 2), a
     // unique index refusing a row (another writer took the key first), lock_timeout, and a deadlock.
@@ -38,20 +41,28 @@ public sealed partial class PostgresEventStore
     // batch plans on it (and on the cache) without reading the head, commits only once the batch that will leave
     // it (_predictedBy: true when it committed as planned) did, and advance_head checks at its commit that the head
     // is indeed there. Null when unknown: at start and after any failure.
+    // _inFlightKeys: the idempotency keys of the batches planned but not yet committed, which the table cannot show
+    // yet. A retry planned on the predicted head finds its original here; each entry is removed once its batch
+    // committed (the table has it from then on), all of them after any failure.
     private readonly Lock _cacheLock = new();
     private readonly Dictionary<string, long> _versionCache = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string StreamId, string Key), KeyedEvent> _inFlightKeys = [];
     private long? _cachedToken;
     private Head? _predicted;
     private Task<bool>? _predictedBy;
 
-    // After a plan that did not hold, the writer stops pipelining for a while: every batch then locks the head row
-    // first and plans on what the table says, one batch at a time, as the store did before pipelining. Another
-    // node writing to the same schema makes plans fail all the time, and two pipelines would keep taking each
-    // other's positions; one at a time, PostgreSQL's lock queue serves the nodes in turn.
+    // After a plan that did not hold, or any other failure, the writer stops pipelining for a while: every batch then
+    // locks the head row first and plans on what the table says, one batch at a time, as the store did before
+    // pipelining, and batches planned again do not run beside new pipelined ones. Another node writing to the same schema
+    // makes plans fail all the time, and two pipelines would keep taking each other's positions; one at a time,
+    // PostgreSQL's lock queue serves the nodes in turn.
     private static readonly TimeSpan PipelinePause = TimeSpan.FromSeconds(2);
     private long _pipelinePausedUntil;
 
     private bool Pipelining => Stopwatch.GetTimestamp() >= Interlocked.Read(ref _pipelinePausedUntil);
+
+    private void PausePipelining() =>
+        Interlocked.Exchange(ref _pipelinePausedUntil, Stopwatch.GetTimestamp() + (long)(PipelinePause.TotalSeconds * Stopwatch.Frequency));
 
     int IBatchWriter.MaxConcurrentBatches => Pipelining ? PipelineDepth : 1;
 
@@ -87,7 +98,7 @@ public sealed partial class PostgresEventStore
             var (snapshot, basis, plannedBehind) = await ReadSnapshotAsync(connection, BatchKeys.Of(batch), turn.Fresh || !Pipelining);
             var plan = AppendPlanner.Plan(batch, snapshot, _options.TimeProvider.GetUtcNow());
             var after = plan.Rows.Count == 0 ? basis : new Head(plan.HeadPosition, plan.HeadTime, Random.Shared.NextInt64());
-            RememberPlan(plan, basis, after, outcome.Task);
+            RememberPlan(plan, basis, after, plannedBehind is not null, outcome.Task);
             turn.Planned();
             if (plan.Rows.Count > 0)
             {
@@ -130,6 +141,7 @@ public sealed partial class PostgresEventStore
             };
             await commit.ExecuteNonQueryAsync();
             _writerConnections.Add(connection);
+            ForgetCommittedKeys(plan);
             outcome.TrySetResult(true);
             return plan;
         }
@@ -138,7 +150,7 @@ public sealed partial class PostgresEventStore
             // Planned on a head or on versions that did not hold (a batch before it failed, another node or a
             // retention run wrote): nothing was written; the committer plans the batch again.
             outcome.TrySetResult(false);
-            Interlocked.Exchange(ref _pipelinePausedUntil, Stopwatch.GetTimestamp() + (long)(PipelinePause.TotalSeconds * Stopwatch.Frequency));
+            PausePipelining();
             ForgetVersions();
             await RollBackAsync(connection);
             throw e as HeadMovedException ?? new HeadMovedException($"The batch was planned on a head that moved: {e.Message}");
@@ -147,6 +159,7 @@ public sealed partial class PostgresEventStore
         {
             // Even when the commit's outcome is unknown: the batches planned behind it plan again on the table's head.
             outcome.TrySetResult(false);
+            PausePipelining();
             ForgetVersions();
             await connection.DisposeAsync();
             // After a restart every pooled connection is dead too; do not let readers trip over them one by one.
@@ -158,6 +171,7 @@ public sealed partial class PostgresEventStore
         catch
         {
             outcome.TrySetResult(false);
+            PausePipelining();
             ForgetVersions();
             // The database refused something: the transaction is aborted.
             await RollBackAsync(connection);
@@ -197,18 +211,45 @@ public sealed partial class PostgresEventStore
     /// the table's when there is none, locked when <paramref name="fresh"/>), the version of every stream the cache
     /// does not know, and the events already recorded under the batch's idempotency keys.
     /// </summary>
+    /// <remarks>
+    /// What the cache says is copied in one look, together with the predicted head it goes with: a batch planned again
+    /// beside this one may replace the cache meanwhile.
+    /// </remarks>
     /// <returns>Also the outcome of the batch that will leave the predicted head, when the plan is made on one.</returns>
     private async Task<(BatchSnapshot Snapshot, Head Basis, Task<bool>? PlannedBehind)> ReadSnapshotAsync(NpgsqlConnection connection, BatchKeys keys, bool fresh)
     {
         Head? predicted;
         Task<bool>? plannedBehind;
-        List<string> uncached;
+        long? cachedAt;
+        var cached = new Dictionary<string, long>(StringComparer.Ordinal);
+        var inFlight = new List<((string StreamId, string Key) Key, KeyedEvent Recorded)>();
         lock (_cacheLock)
         {
             predicted = fresh ? null : _predicted;
             plannedBehind = predicted is null ? null : _predictedBy;
-            uncached = _cachedToken is null ? [.. keys.Streams] : keys.Streams.Where(s => !_versionCache.ContainsKey(s)).ToList();
+            cachedAt = _cachedToken;
+            if (cachedAt is not null)
+            {
+                foreach (var stream in keys.Streams)
+                {
+                    if (_versionCache.TryGetValue(stream, out var version))
+                    {
+                        cached[stream] = version;
+                    }
+                }
+            }
+            if (predicted is not null)
+            {
+                foreach (var key in keys.Keys)
+                {
+                    if (_inFlightKeys.TryGetValue(key, out var recorded))
+                    {
+                        inFlight.Add((key, recorded));
+                    }
+                }
+            }
         }
+        var uncached = keys.Streams.Where(s => !cached.ContainsKey(s)).ToList();
         await using var batch = new NpgsqlBatch(connection) { BatchCommands = { new("BEGIN") } };
         if (!fresh)
         {
@@ -220,6 +261,10 @@ public sealed partial class PostgresEventStore
             // win the head every time. A batch of theirs whose rows this one waits for is in its pipeline, which
             // waits at most lock_timeout for this lock, fails, and lets go of those rows.
             batch.BatchCommands.Add(new(fresh ? HeadSql + " FOR UPDATE" : HeadSql));
+            if (fresh)
+            {
+                batch.BatchCommands.Add(new($"SET LOCAL lock_timeout = '{PlannedAgainLockTimeout}'"));
+            }
         }
         if (uncached.Count > 0)
         {
@@ -270,26 +315,27 @@ public sealed partial class PostgresEventStore
                 }
             }
         }
+        foreach (var (key, recorded) in inFlight)
+        {
+            snapshot.RecordedKeys[key] = recorded;
+        }
 
-        var rest = keys.Streams.Where(s => !snapshot.StreamVersions.ContainsKey(s)).ToList();
-        if (rest.Count == 0)
+        if (cached.Count == 0)
         {
             return (snapshot, basis, plannedBehind);
         }
-        lock (_cacheLock)
+        // On a predicted head the cache holds the versions of the batches in flight (advance_head checks the
+        // prediction at commit); on a head read from the table, only if no one else wrote since we cached.
+        if (predicted is not null || cachedAt == basis.Token)
         {
-            // On a predicted head the cache holds the versions of the batches in flight (advance_head checks the
-            // prediction at commit); on a head read from the table, only if no one else wrote since we cached.
-            if ((predicted is not null || _cachedToken == basis.Token) && rest.All(_versionCache.ContainsKey))
+            foreach (var (stream, version) in cached)
             {
-                foreach (var stream in rest)
-                {
-                    snapshot.StreamVersions[stream] = _versionCache[stream];
-                }
-                return (snapshot, basis, plannedBehind);
+                snapshot.StreamVersions[stream] = version;
             }
+            return (snapshot, basis, plannedBehind);
         }
         ForgetVersions();
+        var rest = cached.Keys.ToList();
         await using (var command = new NpgsqlCommand(VersionsSql, connection) { Parameters = { TextArray(rest) } })
         await using (var reader = await command.ExecuteReaderAsync())
         {
@@ -313,20 +359,40 @@ public sealed partial class PostgresEventStore
     /// <summary>
     /// After a batch planned on <paramref name="basis"/> that leaves the head at <paramref name="after"/>: the cache,
     /// if it was valid at the basis, plus the batch's versions is valid at <paramref name="after"/>, and the next
-    /// batch may plan on it, committing once <paramref name="outcome"/> says this batch committed as planned;
-    /// otherwise only the batch's versions are known.
+    /// batch may plan on it, committing once <paramref name="outcome"/> says this batch committed as planned. When the
+    /// cache was not valid at a basis read from the table, it starts again from the batch's versions; when it cannot
+    /// hold what the batches in flight will leave (full, or replaced under a batch planned on a prediction), nothing is
+    /// predicted and pipelining pauses.
     /// </summary>
-    private void RememberPlan(BatchPlan plan, Head basis, Head after, Task<bool> outcome)
+    private void RememberPlan(BatchPlan plan, Head basis, Head after, bool plannedOnPrediction, Task<bool> outcome)
     {
         lock (_cacheLock)
         {
-            if (_cachedToken != basis.Token || _versionCache.Count + plan.StreamVersions.Count > MaxCachedStreams)
+            var cacheHolds = _cachedToken == basis.Token;
+            if (cacheHolds ? _versionCache.Count + plan.StreamVersions.Count > _options.MaxCachedStreams : plannedOnPrediction)
             {
+                // The cache no longer holds every version the batches in flight will leave: it is full, or it was
+                // replaced since this batch was planned. Predict nothing; the next batch waits for these to settle
+                // and plans on the table.
+                ForgetVersionsLocked();
+                PausePipelining();
+                return;
+            }
+            if (!cacheHolds)
+            {
+                // Planned on the table's head, and someone else wrote since we cached: start again from this batch.
                 _versionCache.Clear();
             }
             foreach (var (stream, version) in plan.StreamVersions)
             {
                 _versionCache[stream] = version;
+            }
+            foreach (var row in plan.Rows)
+            {
+                if (row.IdempotencyKey is { } key)
+                {
+                    _inFlightKeys[(row.StreamId, key)] = new KeyedEvent(row.Version, row.Position);
+                }
             }
             _cachedToken = after.Token;
             _predicted = after;
@@ -334,15 +400,36 @@ public sealed partial class PostgresEventStore
         }
     }
 
+    /// <summary>The batch committed: the table shows its idempotency keys from now on.</summary>
+    private void ForgetCommittedKeys(BatchPlan plan)
+    {
+        lock (_cacheLock)
+        {
+            foreach (var row in plan.Rows)
+            {
+                if (row.IdempotencyKey is { } key && _inFlightKeys.TryGetValue((row.StreamId, key), out var recorded) && recorded.Position == row.Position)
+                {
+                    _inFlightKeys.Remove((row.StreamId, key));
+                }
+            }
+        }
+    }
+
     private void ForgetVersions()
     {
         lock (_cacheLock)
         {
-            _versionCache.Clear();
-            _cachedToken = null;
-            _predicted = null;
-            _predictedBy = null;
+            ForgetVersionsLocked();
         }
+    }
+
+    private void ForgetVersionsLocked()
+    {
+        _versionCache.Clear();
+        _inFlightKeys.Clear();
+        _cachedToken = null;
+        _predicted = null;
+        _predictedBy = null;
     }
 
     private async Task CopyRowsAsync(NpgsqlConnection connection, List<RecordedEvent> rows)
