@@ -53,9 +53,8 @@ public sealed partial class PostgresEventStore
 
     // After a plan that did not hold, or any other failure, the writer stops pipelining for a while: every batch then
     // locks the head row first and plans on what the table says, one batch at a time, as the store did before
-    // pipelining, and batches planned again do not run beside new pipelined ones. Another node writing to the same schema
-    // makes plans fail all the time, and two pipelines would keep taking each other's positions; one at a time,
-    // PostgreSQL's lock queue serves the nodes in turn.
+    // pipelining. Another node writing to the same schema makes plans fail all the time, and two pipelines would keep
+    // taking each other's positions; one at a time, PostgreSQL's lock queue serves the nodes in turn.
     private static readonly TimeSpan PipelinePause = TimeSpan.FromSeconds(2);
     private long _pipelinePausedUntil;
 
@@ -381,7 +380,10 @@ public sealed partial class PostgresEventStore
             if (!cacheHolds)
             {
                 // Planned on the table's head, and someone else wrote since we cached: start again from this batch.
+                // Keys still in flight belong to batches this one competes with for the head (a batch planned again
+                // beside them): at most one side commits, so none of them may answer a retry planned behind this one.
                 _versionCache.Clear();
+                _inFlightKeys.Clear();
             }
             foreach (var (stream, version) in plan.StreamVersions)
             {
