@@ -17,8 +17,7 @@ public sealed record EventStoreOptions
 
     /// <summary>
     /// PostgreSQL: how many streams' versions the writer remembers between batches (default 100 000). A batch to a
-    /// remembered stream skips an index probe; when the memory is full it is emptied, and the writer goes one batch at
-    /// a time for a moment while it refills.
+    /// remembered stream skips an index probe; when the memory is full, the streams of committed batches make room.
     /// </summary>
     public int MaxCachedStreams { get; init; } = 100_000;
 

@@ -44,8 +44,13 @@ public sealed partial class PostgresEventStore
     // _inFlightKeys: the idempotency keys of the batches planned but not yet committed, which the table cannot show
     // yet. A retry planned on the predicted head finds its original here; each entry is removed once its batch
     // committed (the table has it from then on), all of them after any failure.
+    // Each cached version carries the number of the batch that planned it. Batches commit in the order they were
+    // planned, so when the cache is full the versions of batches up to _committedThrough can go: the table shows
+    // them. The versions of batches still in flight must stay.
     private readonly Lock _cacheLock = new();
-    private readonly Dictionary<string, long> _versionCache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Version, long Batch)> _versionCache = new(StringComparer.Ordinal);
+    private long _batchesPlanned;
+    private long _committedThrough;
     private readonly Dictionary<(string StreamId, string Key), KeyedEvent> _inFlightKeys = [];
     private long? _cachedToken;
     private Head? _predicted;
@@ -97,7 +102,7 @@ public sealed partial class PostgresEventStore
             var (snapshot, basis, plannedBehind) = await ReadSnapshotAsync(connection, BatchKeys.Of(batch), turn.Fresh || !Pipelining);
             var plan = AppendPlanner.Plan(batch, snapshot, _options.TimeProvider.GetUtcNow());
             var after = plan.Rows.Count == 0 ? basis : new Head(plan.HeadPosition, plan.HeadTime, Random.Shared.NextInt64());
-            RememberPlan(plan, basis, after, plannedBehind is not null, outcome.Task);
+            var number = RememberPlan(plan, basis, after, plannedBehind is not null, outcome.Task);
             turn.Planned();
             if (plan.Rows.Count > 0)
             {
@@ -117,6 +122,7 @@ public sealed partial class PostgresEventStore
                 }
                 await ExecuteAsync(connection, "ROLLBACK");
                 _writerConnections.Add(connection);
+                Committed(number, plan);
                 outcome.TrySetResult(true);
                 return plan;
             }
@@ -140,7 +146,7 @@ public sealed partial class PostgresEventStore
             };
             await commit.ExecuteNonQueryAsync();
             _writerConnections.Add(connection);
-            ForgetCommittedKeys(plan);
+            Committed(number, plan);
             outcome.TrySetResult(true);
             return plan;
         }
@@ -231,9 +237,9 @@ public sealed partial class PostgresEventStore
             {
                 foreach (var stream in keys.Streams)
                 {
-                    if (_versionCache.TryGetValue(stream, out var version))
+                    if (_versionCache.TryGetValue(stream, out var known))
                     {
-                        cached[stream] = version;
+                        cached[stream] = known.Version;
                     }
                 }
             }
@@ -359,23 +365,34 @@ public sealed partial class PostgresEventStore
     /// After a batch planned on <paramref name="basis"/> that leaves the head at <paramref name="after"/>: the cache,
     /// if it was valid at the basis, plus the batch's versions is valid at <paramref name="after"/>, and the next
     /// batch may plan on it, committing once <paramref name="outcome"/> says this batch committed as planned. When the
-    /// cache was not valid at a basis read from the table, it starts again from the batch's versions; when it cannot
-    /// hold what the batches in flight will leave (full, or replaced under a batch planned on a prediction), nothing is
-    /// predicted and pipelining pauses.
+    /// cache was not valid at a basis read from the table, it starts again from the batch's versions; when it is full,
+    /// the versions of committed batches make room; when it cannot hold what the batches in flight will leave (full of
+    /// them, or replaced under a batch planned on a prediction), nothing is predicted and pipelining pauses.
     /// </summary>
-    private void RememberPlan(BatchPlan plan, Head basis, Head after, bool plannedOnPrediction, Task<bool> outcome)
+    /// <returns>The batch's number, for <see cref="Committed"/>; 0 when nothing was remembered.</returns>
+    private long RememberPlan(BatchPlan plan, Head basis, Head after, bool plannedOnPrediction, Task<bool> outcome)
     {
         lock (_cacheLock)
         {
             var cacheHolds = _cachedToken == basis.Token;
+            if (cacheHolds && _versionCache.Count + plan.StreamVersions.Count > _options.MaxCachedStreams)
+            {
+                foreach (var (stream, known) in _versionCache)
+                {
+                    if (known.Batch <= _committedThrough)
+                    {
+                        _versionCache.Remove(stream);
+                    }
+                }
+            }
             if (cacheHolds ? _versionCache.Count + plan.StreamVersions.Count > _options.MaxCachedStreams : plannedOnPrediction)
             {
-                // The cache no longer holds every version the batches in flight will leave: it is full, or it was
-                // replaced since this batch was planned. Predict nothing; the next batch waits for these to settle
-                // and plans on the table.
+                // The cache no longer holds every version the batches in flight will leave: it is full of them, or it
+                // was replaced since this batch was planned. Predict nothing; the next batch waits for these to
+                // settle and plans on the table.
                 ForgetVersionsLocked();
                 PausePipelining();
-                return;
+                return 0;
             }
             if (!cacheHolds)
             {
@@ -385,9 +402,10 @@ public sealed partial class PostgresEventStore
                 _versionCache.Clear();
                 _inFlightKeys.Clear();
             }
+            var number = ++_batchesPlanned;
             foreach (var (stream, version) in plan.StreamVersions)
             {
-                _versionCache[stream] = version;
+                _versionCache[stream] = (version, number);
             }
             foreach (var row in plan.Rows)
             {
@@ -399,14 +417,19 @@ public sealed partial class PostgresEventStore
             _cachedToken = after.Token;
             _predicted = after;
             _predictedBy = outcome;
+            return number;
         }
     }
 
-    /// <summary>The batch committed: the table shows its idempotency keys from now on.</summary>
-    private void ForgetCommittedKeys(BatchPlan plan)
+    /// <summary>
+    /// The batch <paramref name="number"/> committed as planned (so did every batch remembered before it that it was
+    /// planned behind): the table shows its versions and idempotency keys from now on.
+    /// </summary>
+    private void Committed(long number, BatchPlan plan)
     {
         lock (_cacheLock)
         {
+            _committedThrough = Math.Max(_committedThrough, number);
             foreach (var row in plan.Rows)
             {
                 if (row.IdempotencyKey is { } key && _inFlightKeys.TryGetValue((row.StreamId, key), out var recorded) && recorded.Position == row.Position)

@@ -216,6 +216,29 @@ public sealed class PostgresEventStoreContractTests(PostgresFixture fixture) : E
         Assert.All(all.GroupBy(e => e.StreamId), s => Assert.Equal(Enumerable.Range(1, 2 * appendsPerWriter).Select(v => (long)v), s.Select(e => e.Version)));
     }
 
+    [Fact]
+    public async Task A_full_version_cache_makes_room_from_committed_batches_and_the_writer_keeps_pipelining()
+    {
+        var store = (PostgresEventStore)await OpenStoreAsync(new EventStoreOptions { MaxCachedStreams = 16 });
+
+        // 8 writers, each going round 25 streams of its own: 200 streams, far more than the cache holds, but never
+        // more than 8 appends in flight. Emptying the cache would stop the pipeline (for 2 s each time); dropping the
+        // versions of committed batches need not.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                await store.AppendAsync($"many-{w}-{i % 25}", ExpectedVersion.Exact(i / 25), [TestEvents.Moved("many", i)]);
+            }
+        })));
+
+        Assert.NotEqual(1, ((IBatchWriter)store).MaxConcurrentBatches);
+        Assert.Equal(0, store.BatchesPlannedAgain);
+        var all = await ListAsync(store.ReadAllAsync());
+        Assert.Equal(Enumerable.Range(1, 800).Select(p => (long)p), all.Select(e => e.Position));
+        Assert.All(all.GroupBy(e => e.StreamId), s => Assert.Equal([1L, 2, 3, 4], s.Select(e => e.Version)));
+    }
+
     // 8 writers × 50 appends of one event each, each writer on its own stream; checks the positions they got.
     private static async Task BurstAsync(IEventStore store, string name, long firstPosition)
     {
