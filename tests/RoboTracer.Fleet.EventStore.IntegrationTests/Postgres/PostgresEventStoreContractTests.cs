@@ -219,11 +219,12 @@ public sealed class PostgresEventStoreContractTests(PostgresFixture fixture) : E
     [Fact]
     public async Task A_full_version_cache_makes_room_from_committed_batches_and_the_writer_keeps_pipelining()
     {
-        var store = (PostgresEventStore)await OpenStoreAsync(new EventStoreOptions { MaxCachedStreams = 16 });
+        var store = (PostgresEventStore)await OpenStoreAsync(new EventStoreOptions { MaxCachedStreams = 32 });
 
         // 8 writers, each going round 25 streams of its own: 200 streams, far more than the cache holds, but never
-        // more than 8 appends in flight. Emptying the cache would stop the pipeline (for 2 s each time); dropping the
-        // versions of committed batches need not.
+        // more than 8 appends in flight, so the batches in flight and the one being planned never need more than 16
+        // places. Emptying the cache would stop the pipeline (for 2 s each time); dropping the versions of committed
+        // batches need not.
         await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
         {
             for (var i = 0; i < 100; i++)
