@@ -43,15 +43,15 @@ public sealed partial class PostgresEventStore
     // is indeed there. Null when unknown: at start and after any failure.
     // _inFlightKeys: the idempotency keys of the batches planned but not yet committed, which the table cannot show
     // yet. A retry planned on the predicted head finds its original here; each entry is removed once its batch
-    // committed (the table has it from then on), all of them after any failure.
-    // Each cached version carries the number of the batch that planned it. Batches commit in the order they were
-    // planned, so when the cache is full the versions of batches up to _committedThrough can go: the table shows
-    // them. The versions of batches still in flight must stay.
+    // committed (the table has it from then on), all of them after any failure or when the cache starts again.
+    // Each cached version carries the number of the batch that remembered it. The batches a cache holds commit in
+    // the order they were planned (each behind the one before), so when it is full the versions of batches up to
+    // _committedThrough can go: the table shows them. The versions of batches still in flight must stay.
     private readonly Lock _cacheLock = new();
     private readonly Dictionary<string, (long Version, long Batch)> _versionCache = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string StreamId, string Key), KeyedEvent> _inFlightKeys = [];
     private long _batchesPlanned;
     private long _committedThrough;
-    private readonly Dictionary<(string StreamId, string Key), KeyedEvent> _inFlightKeys = [];
     private long? _cachedToken;
     private Head? _predicted;
     private Task<bool>? _predictedBy;
