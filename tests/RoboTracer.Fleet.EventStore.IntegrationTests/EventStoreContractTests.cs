@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using RoboTracer.Fleet.EventStore.Retention;
 using RoboTracer.Fleet.EventStore.Serialization;
@@ -169,6 +170,82 @@ public abstract class EventStoreContractTests : IAsyncLifetime
         Assert.Single(results.Select(r => r.FirstPosition).Distinct());
         Assert.Single(results, r => !r.AlreadyAppended);
         Assert.Equal(1, await CountAsync(store.ReadStreamAsync("task-4")));
+    }
+
+    [Fact]
+    public async Task A_retry_sent_while_its_original_is_still_being_written_is_answered_as_a_retry()
+    {
+        var store = await OpenStoreAsync();
+        // A burst keeps the writer busy, so the retry most often arrives while the original's batch is being written.
+        // A pipelined writer (PostgreSQL) then plans the retry before that batch commits: the table cannot tell it
+        // about the key yet, the writer must.
+        var busy = Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await store.AppendAsync($"busy-{w}", ExpectedVersion.Exact(i), [TestEvents.Moved("busy", i)]);
+            }
+        })));
+        var pairs = new List<(Task<AppendResult> Original, Task<AppendResult> Retry)>();
+        for (var i = 0; i < 40; i++)
+        {
+            var original = store.AppendAsync($"retried-{i}", ExpectedVersion.NoStream, [TestEvents.Moved("r", i, key: "hello")]);
+            await Task.Delay(1);
+            pairs.Add((original, store.AppendAsync($"retried-{i}", ExpectedVersion.NoStream, [TestEvents.Moved("r", i, key: "hello")])));
+        }
+
+        foreach (var (original, retry) in pairs)
+        {
+            var (first, again) = (await original, await retry);
+            Assert.False(first.AlreadyAppended);
+            Assert.True(again.AlreadyAppended);
+            Assert.Equal(first.FirstPosition, again.FirstPosition);
+        }
+        await busy;
+        var all = await ListAsync(store.ReadAllAsync());
+        Assert.Equal(Enumerable.Range(1, 440).Select(p => (long)p), all.Select(e => e.Position));
+        Assert.Equal(40, all.Count(e => e.StreamId.StartsWith("retried-", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData(100_000)]
+    [InlineData(3)]
+    public async Task Writers_contending_for_streams_are_never_told_a_version_older_than_one_they_saw(int maxCachedStreams)
+    {
+        // With room for 3 streams a writer's version cache (PostgreSQL) overflows in almost every batch, mid-pipeline.
+        var store = await OpenStoreAsync(new EventStoreOptions { MaxCachedStreams = maxCachedStreams });
+        const int streams = 24, appendsPerWriter = 40;
+        var backwards = new ConcurrentQueue<string>();
+
+        // Two writers per stream, each appending with the version it last learned, from its acknowledgement or from
+        // a conflict. Versions only grow, so a conflict that reports one below what the writer already saw was
+        // decided on a stale version (say, read from the table while a batch that writes the stream was in flight).
+        await Task.WhenAll(Enumerable.Range(0, 2 * streams).Select(w => Task.Run(async () =>
+        {
+            var stream = $"shared-{w % streams}";
+            var known = 0L;
+            for (var appended = 0; appended < appendsPerWriter;)
+            {
+                try
+                {
+                    known = (await store.AppendAsync(stream, ExpectedVersion.Exact(known), [TestEvents.Moved(stream, w)])).LastVersion;
+                    appended++;
+                }
+                catch (WrongExpectedVersionException e)
+                {
+                    if (e.ActualVersion < known)
+                    {
+                        backwards.Enqueue($"{stream}: writer {w} knew version {known}, was told {e.ActualVersion}");
+                    }
+                    known = e.ActualVersion;
+                }
+            }
+        })));
+
+        Assert.Empty(backwards);
+        var all = await ListAsync(store.ReadAllAsync());
+        Assert.Equal(Enumerable.Range(1, 2 * streams * appendsPerWriter).Select(p => (long)p), all.Select(e => e.Position));
+        Assert.All(all.GroupBy(e => e.StreamId), s => Assert.Equal(Enumerable.Range(1, 2 * appendsPerWriter).Select(v => (long)v), s.Select(e => e.Version)));
     }
 
     [Fact]
