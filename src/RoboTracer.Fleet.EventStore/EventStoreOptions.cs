@@ -31,7 +31,7 @@ public sealed record EventStoreOptions
     /// </summary>
     public TimeSpan SubscriptionPollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>The clock that stamps <see cref="RecordedEvent.RecordedAt"/> and measures retention ages.</summary>
+    /// <summary>The clock that stamps <see cref="RecordedEvent.RecordedAt"/>, measures retention ages and times the PostgreSQL writer's pauses.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     internal void Validate()
@@ -42,6 +42,7 @@ public sealed record EventStoreOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxBlobBytes, 512L << 20, nameof(MaxBlobBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchEvents, 1, nameof(MaxBatchEvents));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchBytes, 1, nameof(MaxBatchBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxCachedStreams, 1, nameof(MaxCachedStreams));
         ArgumentOutOfRangeException.ThrowIfLessThan(ReadPageSize, 1, nameof(ReadPageSize));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SubscriptionPollInterval, TimeSpan.Zero, nameof(SubscriptionPollInterval));
         ArgumentNullException.ThrowIfNull(TimeProvider);

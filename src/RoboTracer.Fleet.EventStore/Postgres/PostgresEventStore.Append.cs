@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
 using RoboTracer.Fleet.EventStore.GroupCommit;
@@ -59,14 +58,18 @@ public sealed partial class PostgresEventStore
     // After a plan that did not hold, or any other failure, the writer stops pipelining for a while: every batch then
     // locks the head row first and plans on what the table says, one batch at a time, as the store did before
     // pipelining. Another node writing to the same schema makes plans fail all the time, and two pipelines would keep
-    // taking each other's positions; one at a time, PostgreSQL's lock queue serves the nodes in turn.
+    // taking each other's positions; one at a time, PostgreSQL's lock queue serves the nodes in turn. Timed on the
+    // store's clock (EventStoreOptions.TimeProvider).
     private static readonly TimeSpan PipelinePause = TimeSpan.FromSeconds(2);
     private long _pipelinePausedUntil;
 
-    private bool Pipelining => Stopwatch.GetTimestamp() >= Interlocked.Read(ref _pipelinePausedUntil);
+    private bool Pipelining => _options.TimeProvider.GetTimestamp() >= Interlocked.Read(ref _pipelinePausedUntil);
 
-    private void PausePipelining() =>
-        Interlocked.Exchange(ref _pipelinePausedUntil, Stopwatch.GetTimestamp() + (long)(PipelinePause.TotalSeconds * Stopwatch.Frequency));
+    private void PausePipelining()
+    {
+        var clock = _options.TimeProvider;
+        Interlocked.Exchange(ref _pipelinePausedUntil, clock.GetTimestamp() + (long)(PipelinePause.TotalSeconds * clock.TimestampFrequency));
+    }
 
     int IBatchWriter.MaxConcurrentBatches => Pipelining ? PipelineDepth : 1;
 
