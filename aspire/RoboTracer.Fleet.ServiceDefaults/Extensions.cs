@@ -31,8 +31,11 @@ public static class Extensions
     /// <summary>The tag of liveness checks.</summary>
     public const string LiveTag = "live";
 
-    /// <summary>The <c>Microsoft.AspNetCore</c> and <c>System.Net.Http</c> sources the tracer provider listens to.</summary>
-    internal static readonly string[] FrameworkActivitySources = ["Microsoft.AspNetCore", "System.Net.Http"];
+    /// <summary>
+    /// The framework sources the tracer provider listens to: ASP.NET Core's server spans (gRPC calls included),
+    /// HttpClient's, and Grpc.Net.Client's call spans, so a trace crosses from a gRPC client to its server.
+    /// </summary>
+    internal static readonly string[] FrameworkActivitySources = ["Microsoft.AspNetCore", "System.Net.Http", "Grpc.Net.Client"];
 
     /// <summary>The framework meters the meter provider listens to.</summary>
     internal static readonly string[] FrameworkMeters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http"];

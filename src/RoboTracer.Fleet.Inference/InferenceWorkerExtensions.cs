@@ -1,10 +1,10 @@
 using System.Diagnostics.Metrics;
+using Grpc.HealthCheck;
 using Microsoft.Extensions.Options;
-using RoboTracer.Fleet.Grpc.Health;
-using RoboTracer.Fleet.Grpc.Server;
 using RoboTracer.Fleet.Inference.Backends;
 using RoboTracer.Fleet.Inference.Batching;
 using RoboTracer.Fleet.Inference.Worker;
+using RoboTracer.Fleet.ServiceDefaults;
 
 namespace RoboTracer.Fleet.Inference;
 
@@ -12,7 +12,8 @@ namespace RoboTracer.Fleet.Inference;
 public static class InferenceWorkerExtensions
 {
     /// <summary>
-    /// Registers the worker: the named Kestrel endpoints, gRPC with the health service, the backends configured under
+    /// Registers the worker: the named Kestrel endpoints, gRPC with health (the worker's state, under "" and
+    /// <see cref="WorkerState.ServiceName"/>) and reflection, the backends configured under
     /// <c>Inference:Backends</c> (geometric always, unless disabled; simulated, robotracer-http and openai when
     /// configured), each behind its batcher, and the warm-up/drain lifecycle.
     /// </summary>
@@ -22,10 +23,10 @@ public static class InferenceWorkerExtensions
         var configuration = builder.Configuration;
         builder.WebHost.UseFleetEndpoints();
         builder.Services.Configure<InferenceWorkerOptions>(configuration.GetSection(InferenceWorkerOptions.Section));
-        builder.Services.AddGrpc(options => configuration.GetSection("Grpc").Bind(options));
-        builder.Services.AddGrpcHealthChecks();
+        builder.AddFleetGrpc(health => health.Services.Map(WorkerState.ServiceName, check => check.Name == WorkerHealthCheck.Name))
+            .AddCheck<WorkerHealthCheck>(WorkerHealthCheck.Name);
         builder.Services.AddSingleton(sp => new InferenceMetrics(sp.GetService<IMeterFactory>()));
-        builder.Services.AddSingleton<WorkerState>();
+        builder.Services.AddSingleton(sp => new WorkerState(sp.GetRequiredService<HealthServiceImpl>(), sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         builder.Services.AddSingleton<TracingWorker>();
         builder.Services.AddSingleton<SpatialTracerService>();
         builder.Services.AddSingleton<QueryEndpoint>();
@@ -35,7 +36,7 @@ public static class InferenceWorkerExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>SpatialTracer</c>, <c>grpc.health.v1.Health</c> and <c>POST /query</c>.</summary>
+    /// <summary>Maps <c>SpatialTracer</c>, <c>grpc.health.v1.Health</c>, reflection and <c>POST /query</c>.</summary>
     public static WebApplication MapInferenceWorker(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -46,7 +47,7 @@ public static class InferenceWorkerExtensions
             throw new InvalidOperationException($"Inference:DefaultBackend is '{options.DefaultBackend}', which is not configured; configured: {string.Join(", ", registry.Names)}.");
         }
         app.MapGrpcService<SpatialTracerService>();
-        app.MapGrpcHealthChecksService();
+        app.MapFleetGrpcServices();
         app.MapPost("/query", (HttpContext context, QueryEndpoint query) => query.HandleAsync(context));
         return app;
     }

@@ -1,9 +1,9 @@
-using RoboTracer.Fleet.Grpc.Server;
 using RoboTracer.Fleet.Orchestrator.Api;
 using RoboTracer.Fleet.Orchestrator.Hosting;
 using RoboTracer.Fleet.Orchestrator.Robots;
 using RoboTracer.Fleet.Orchestrator.Telemetry;
 using RoboTracer.Fleet.Planner;
+using RoboTracer.Fleet.ServiceDefaults;
 
 namespace RoboTracer.Fleet.Orchestrator;
 
@@ -25,7 +25,7 @@ internal static class OrchestratorExtensions
         builder.Services.AddSingleton<FleetNode>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetNode>());
         builder.Services.AddSingleton(sp => new ObservationIngest(sp.GetRequiredService<FleetNode>().Store));
-        builder.Services.AddGrpc(grpc => configuration.GetSection("Grpc").Bind(grpc));
+        builder.AddFleetGrpc();
         builder.Services.AddSingleton<RobotLinkService>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.Services.AddProblemDetails();
@@ -41,6 +41,7 @@ internal static class OrchestratorExtensions
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapGrpcService<RobotLinkService>();
+        app.MapFleetGrpcServices();
         app.MapTaskEndpoints(options);
         app.MapFleetEndpoints(options);
         app.MapOpenApi();

@@ -1,7 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
-using RoboTracer.Fleet.Contracts.Health.V1;
-using RoboTracer.Fleet.Grpc.Client;
-using RoboTracer.Fleet.Grpc.Health;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 
 namespace RoboTracer.Fleet.Grpc.IntegrationTests;
 
@@ -15,6 +15,10 @@ public abstract class EchoClientCases : IAsyncLifetime
 
     protected GrpcChannel Channel { get; private set; } = null!;
 
+    protected string Address { get; private set; } = null!;
+
+    protected EchoClient Echo { get; private set; } = null!;
+
     protected abstract Task<string> StartServerAsync();
 
     protected abstract Task StopServerAsync();
@@ -24,8 +28,9 @@ public abstract class EchoClientCases : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var address = await StartServerAsync();
+        var address = Address = await StartServerAsync();
         Channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxSendMessageSize = 32 * 1024 * 1024, MaxReceiveMessageSize = 32 * 1024 * 1024 });
+        Echo = new EchoClient(Channel);
     }
 
     public async Task DisposeAsync()
@@ -37,7 +42,7 @@ public abstract class EchoClientCases : IAsyncLifetime
     [Fact]
     public async Task Unary_echoes_the_request()
     {
-        var response = await Channel.AsyncUnaryCall(EchoMethods.Unary, EchoService.Payload(11));
+        var response = await Echo.Unary(EchoService.Payload(11));
 
         Assert.Equal(EchoService.Payload(11), response);
     }
@@ -47,7 +52,7 @@ public abstract class EchoClientCases : IAsyncLifetime
     {
         var payload = EchoService.Payload(8 * 1024 * 1024);
 
-        var response = await Channel.AsyncUnaryCall(EchoMethods.Unary, payload);
+        var response = await Echo.Unary(payload);
 
         Assert.True(payload.Value.Span.SequenceEqual(response.Value.Span));
     }
@@ -55,7 +60,7 @@ public abstract class EchoClientCases : IAsyncLifetime
     [Fact]
     public async Task A_message_over_the_servers_limit_is_resource_exhausted()
     {
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await Channel.AsyncUnaryCall(EchoMethods.Unary, EchoService.Payload(17 * 1024 * 1024)));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await Echo.Unary(EchoService.Payload(17 * 1024 * 1024)));
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
     }
@@ -63,29 +68,29 @@ public abstract class EchoClientCases : IAsyncLifetime
     [Fact]
     public async Task A_response_over_the_clients_limit_is_resource_exhausted()
     {
-        using var small = GrpcChannel.ForAddress(Channel.Address, new GrpcChannelOptions { MaxReceiveMessageSize = 1024 * 1024 });
+        using var small = GrpcChannel.ForAddress(Address, new GrpcChannelOptions { MaxReceiveMessageSize = 1024 * 1024 });
 
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await small.AsyncUnaryCall(EchoMethods.Unary, EchoService.Payload(2 * 1024 * 1024)));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new EchoClient(small).Unary(EchoService.Payload(2 * 1024 * 1024)));
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
-        Assert.Contains("larger than max", error.Status.Detail);
+        Assert.Equal("Received message exceeds the maximum configured message size.", error.Status.Detail);
     }
 
     [Fact]
     public async Task A_request_over_the_clients_send_limit_fails_before_it_is_sent()
     {
-        using var small = GrpcChannel.ForAddress(Channel.Address, new GrpcChannelOptions { MaxSendMessageSize = 1024 });
+        using var small = GrpcChannel.ForAddress(Address, new GrpcChannelOptions { MaxSendMessageSize = 1024 });
 
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await small.AsyncUnaryCall(EchoMethods.Unary, EchoService.Payload(4096)));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new EchoClient(small).Unary(EchoService.Payload(4096)));
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
-        Assert.Contains("Sending message larger than max", error.Status.Detail);
+        Assert.Equal("Sending message exceeds the maximum configured message size.", error.Status.Detail);
     }
 
     [Fact]
     public async Task Server_streaming_delivers_every_message_in_order()
     {
-        using var call = Channel.AsyncServerStreamingCall(EchoMethods.ServerStream, new StringValue { Value = "5" });
+        using var call = Echo.ServerStream(new StringValue { Value = "5" });
 
         var values = new List<string>();
         await foreach (var message in call.ResponseStream.ReadAllAsync())
@@ -101,7 +106,7 @@ public abstract class EchoClientCases : IAsyncLifetime
     [Fact]
     public async Task Client_streaming_sends_every_message_before_the_response()
     {
-        using var call = Channel.AsyncClientStreamingCall(EchoMethods.ClientStream);
+        using var call = Echo.ClientStream();
         foreach (var value in new[] { "a", "b", "c" })
         {
             await call.RequestStream.WriteAsync(new StringValue { Value = value });
@@ -116,7 +121,7 @@ public abstract class EchoClientCases : IAsyncLifetime
     [Fact]
     public async Task Bidi_streams_interleave_requests_and_responses()
     {
-        using var call = Channel.AsyncDuplexStreamingCall(EchoMethods.Bidi);
+        using var call = Echo.Bidi();
         var echoes = new List<string>();
         foreach (var value in new[] { "x", "y", "z" })
         {
@@ -134,9 +139,9 @@ public abstract class EchoClientCases : IAsyncLifetime
     [Fact]
     public async Task A_call_past_its_deadline_is_deadline_exceeded_on_both_sides()
     {
-        var options = new CallOptions(Headers: new Metadata { { "x-sleep-ms", "10000" } }).WithTimeout(TimeSpan.FromMilliseconds(300));
+        var options = new CallOptions(headers: new Metadata { { "x-sleep-ms", "10000" } }, deadline: DateTime.UtcNow.AddMilliseconds(300));
 
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await Channel.AsyncUnaryCall(EchoMethods.Unary, EchoService.Payload(1), options));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await Echo.Unary(EchoService.Payload(1), options));
 
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         await WaitForServerEventAsync("deadline", "Unary");
@@ -145,9 +150,9 @@ public abstract class EchoClientCases : IAsyncLifetime
     [Fact]
     public async Task A_non_ok_status_carries_its_unicode_message()
     {
-        var options = new CallOptions(Headers: new Metadata { { "x-fail-code", "5" } });
+        var options = new CallOptions(headers: new Metadata { { "x-fail-code", "5" } });
 
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await Channel.AsyncUnaryCall(EchoMethods.Unary, EchoService.Payload(1), options));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await Echo.Unary(EchoService.Payload(1), options));
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.Equal(EchoMethods.UnicodeMessage, error.Status.Detail);
@@ -157,8 +162,8 @@ public abstract class EchoClientCases : IAsyncLifetime
     public async Task Cancelling_mid_stream_cancels_the_call_on_the_server()
     {
         using var cts = new CancellationTokenSource();
-        var options = new CallOptions(Headers: new Metadata { { "x-interval-ms", "50" } }, CancellationToken: cts.Token);
-        using var call = Channel.AsyncServerStreamingCall(EchoMethods.ServerStream, new StringValue { Value = "1000" }, options);
+        var options = new CallOptions(headers: new Metadata { { "x-interval-ms", "50" } }, cancellationToken: cts.Token);
+        using var call = Echo.ServerStream(new StringValue { Value = "1000" }, options);
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
 
@@ -172,7 +177,7 @@ public abstract class EchoClientCases : IAsyncLifetime
     [Fact]
     public async Task An_unknown_method_is_unimplemented()
     {
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await Channel.AsyncUnaryCall(EchoMethods.Missing, EchoService.Payload(1)));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await Echo.Missing(EchoService.Payload(1)));
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
     }
@@ -180,8 +185,9 @@ public abstract class EchoClientCases : IAsyncLifetime
     [Fact]
     public async Task Health_check_reports_serving_and_not_found()
     {
-        var overall = await Channel.AsyncUnaryCall(HealthMethods.Check, new HealthCheckRequest());
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await Channel.AsyncUnaryCall(HealthMethods.Check, new HealthCheckRequest { Service = "no.such.Service" }));
+        var health = new Health.HealthClient(Channel);
+        var overall = await health.CheckAsync(new HealthCheckRequest());
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await health.CheckAsync(new HealthCheckRequest { Service = "no.such.Service" }));
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, overall.Status);
         Assert.Equal(StatusCode.NotFound, error.StatusCode);

@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Threading.Channels;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using RoboTracer.Fleet.Grpc.Server;
+using Grpc.AspNetCore.Server.Model;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
 
 namespace RoboTracer.Fleet.Grpc.IntegrationTests;
 
@@ -17,18 +20,41 @@ public static class EchoMethods
     /// <summary>A grpc-message with non-ASCII characters and '%', to exercise percent-encoding.</summary>
     public const string UnicodeMessage = "not here: é ☃ 机器人 100%";
 
-    public static readonly Method<BytesValue, BytesValue> Unary = new(MethodType.Unary, Service, "Unary", BytesValue.Parser, BytesValue.Parser);
-    public static readonly Method<StringValue, StringValue> ServerStream = new(MethodType.ServerStreaming, Service, "ServerStream", StringValue.Parser, StringValue.Parser);
-    public static readonly Method<StringValue, StringValue> ClientStream = new(MethodType.ClientStreaming, Service, "ClientStream", StringValue.Parser, StringValue.Parser);
-    public static readonly Method<StringValue, StringValue> Bidi = new(MethodType.DuplexStreaming, Service, "Bidi", StringValue.Parser, StringValue.Parser);
-    public static readonly Method<BytesValue, BytesValue> Missing = new(MethodType.Unary, Service, "Nope", BytesValue.Parser, BytesValue.Parser);
+    public static readonly Method<BytesValue, BytesValue> Unary = new(MethodType.Unary, Service, "Unary", Proto(BytesValue.Parser), Proto(BytesValue.Parser));
+    public static readonly Method<StringValue, StringValue> ServerStream = new(MethodType.ServerStreaming, Service, "ServerStream", Proto(StringValue.Parser), Proto(StringValue.Parser));
+    public static readonly Method<StringValue, StringValue> ClientStream = new(MethodType.ClientStreaming, Service, "ClientStream", Proto(StringValue.Parser), Proto(StringValue.Parser));
+    public static readonly Method<StringValue, StringValue> Bidi = new(MethodType.DuplexStreaming, Service, "Bidi", Proto(StringValue.Parser), Proto(StringValue.Parser));
+    public static readonly Method<BytesValue, BytesValue> Missing = new(MethodType.Unary, Service, "Nope", Proto(BytesValue.Parser), Proto(BytesValue.Parser));
+
+    private static Marshaller<T> Proto<T>(MessageParser<T> parser) where T : IMessage<T> => Marshallers.Create(message => message.ToByteArray(), parser.ParseFrom);
 }
 
-/// <summary>What the server saw of each call, for tests that assert the server side.</summary>
-public sealed class EchoServerLog
+/// <summary>A typed client of the echo service, as Grpc.Tools would generate one.</summary>
+public sealed class EchoClient(CallInvoker invoker)
+{
+    public EchoClient(ChannelBase channel) : this(channel.CreateCallInvoker())
+    {
+    }
+
+    public AsyncUnaryCall<BytesValue> Unary(BytesValue request, CallOptions options = default) => invoker.AsyncUnaryCall(EchoMethods.Unary, null, options, request);
+
+    public AsyncUnaryCall<BytesValue> Missing(BytesValue request, CallOptions options = default) => invoker.AsyncUnaryCall(EchoMethods.Missing, null, options, request);
+
+    public AsyncServerStreamingCall<StringValue> ServerStream(StringValue request, CallOptions options = default) => invoker.AsyncServerStreamingCall(EchoMethods.ServerStream, null, options, request);
+
+    public AsyncClientStreamingCall<StringValue, StringValue> ClientStream(CallOptions options = default) => invoker.AsyncClientStreamingCall(EchoMethods.ClientStream, null, options);
+
+    public AsyncDuplexStreamingCall<StringValue, StringValue> Bidi(CallOptions options = default) => invoker.AsyncDuplexStreamingCall(EchoMethods.Bidi, null, options);
+}
+
+/// <summary>
+/// What the server saw of each call, and the exceptions it logged as errors, for tests that assert the server side.
+/// </summary>
+public sealed class EchoServerLog : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _events = new();
     private readonly SemaphoreSlim _signal = new(0);
+    private readonly Channel<Exception> _errors = Channel.CreateUnbounded<Exception>();
 
     public ConcurrentDictionary<string, byte> ConnectionIds { get; } = new();
 
@@ -36,6 +62,15 @@ public sealed class EchoServerLog
     {
         _events.Enqueue(@event);
         _signal.Release();
+    }
+
+    /// <summary>The exception of the next error the server logs.</summary>
+    public async Task<Exception> WaitForErrorAsync(TimeSpan timeout) => await _errors.Reader.ReadAsync().AsTask().WaitAsync(timeout);
+
+    public ILogger CreateLogger(string categoryName) => new ErrorLogger(_errors.Writer);
+
+    public void Dispose()
+    {
     }
 
     /// <summary>Waits until <paramref name="event"/> has been logged.</summary>
@@ -56,14 +91,34 @@ public sealed class EchoServerLog
     }
 }
 
-public sealed class EchoService(EchoServerLog log) : IGrpcService<EchoService>
+/// <summary>The echo service, bound without a .proto: its methods are the wrapper types' (as echo_server.py's are).</summary>
+internal sealed class ErrorLogger(ChannelWriter<Exception> errors) : ILogger
 {
-    public static void Bind(GrpcServiceBinder<EchoService> binder)
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        binder.AddUnary(EchoMethods.Unary, (service, request, context) => service.UnaryAsync(request, context));
-        binder.AddServerStreaming(EchoMethods.ServerStream, (service, request, stream, context) => service.ServerStreamAsync(request, stream, context));
-        binder.AddClientStreaming(EchoMethods.ClientStream, (_, requests, context) => ClientStreamAsync(requests, context));
-        binder.AddDuplexStreaming(EchoMethods.Bidi, (_, requests, responses, context) => BidiAsync(requests, responses, context));
+        if (IsEnabled(logLevel) && exception is not null)
+        {
+            errors.TryWrite(exception);
+        }
+    }
+}
+
+public sealed class EchoService(EchoServerLog log)
+{
+    /// <summary>Binds the four methods, as generated code binds a service's methods.</summary>
+    public sealed class MethodProvider : IServiceMethodProvider<EchoService>
+    {
+        public void OnServiceMethodDiscovery(ServiceMethodProviderContext<EchoService> context)
+        {
+            context.AddUnaryMethod(EchoMethods.Unary, [], (service, request, call) => service.UnaryAsync(request, call));
+            context.AddServerStreamingMethod(EchoMethods.ServerStream, [], (service, request, stream, call) => service.ServerStreamAsync(request, stream, call));
+            context.AddClientStreamingMethod(EchoMethods.ClientStream, [], (_, requests, call) => ClientStreamAsync(requests, call));
+            context.AddDuplexStreamingMethod(EchoMethods.Bidi, [], (_, requests, responses, call) => BidiAsync(requests, responses, call));
+        }
     }
 
     private async Task<BytesValue> UnaryAsync(BytesValue request, ServerCallContext context)
@@ -71,9 +126,10 @@ public sealed class EchoService(EchoServerLog log) : IGrpcService<EchoService>
         var http = context.GetHttpContext();
         log.ConnectionIds.TryAdd(http.Connection.Id, 0);
         log.Add($"protocol:{http.Request.Protocol}:{http.Request.Scheme}");
+        log.Add(context.Deadline == DateTime.MaxValue ? "deadline-none:Unary" : "deadline-set:Unary");
         if (context.RequestHeaders.GetValue("x-fail-code") is { } code)
         {
-            throw new RpcException((StatusCode)int.Parse(code, CultureInfo.InvariantCulture), EchoMethods.UnicodeMessage);
+            throw new RpcException(new Status((StatusCode)int.Parse(code, CultureInfo.InvariantCulture), EchoMethods.UnicodeMessage));
         }
         if (context.RequestHeaders.GetValue("x-sleep-ms") is { } sleep)
         {

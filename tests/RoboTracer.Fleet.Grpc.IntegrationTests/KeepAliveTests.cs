@@ -1,10 +1,11 @@
 using System.Net;
 using Google.Protobuf.WellKnownTypes;
-using RoboTracer.Fleet.Grpc.Client;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace RoboTracer.Fleet.Grpc.IntegrationTests;
 
-/// <summary>The client's HTTP/2 keepalive: PINGs on a quiet connection with calls in flight, and a dead path detected.</summary>
+/// <summary>HTTP/2 keepalive as the fleet's channels set it on their SocketsHttpHandler: PINGs on a quiet connection with calls in flight, and a dead path detected.</summary>
 public sealed class KeepAliveTests : IAsyncLifetime
 {
     private GrpcTestServer _server = null!;
@@ -25,9 +26,12 @@ public sealed class KeepAliveTests : IAsyncLifetime
     [Fact]
     public async Task A_quiet_call_keeps_its_connection_alive_with_pings()
     {
-        using var channel = GrpcChannel.ForAddress(_proxy.Address, new GrpcChannelOptions { KeepAlivePingDelay = TimeSpan.FromSeconds(1) });
-        var options = new CallOptions(Headers: new Metadata { { "x-interval-ms", "600000" } });
-        using var call = channel.AsyncServerStreamingCall(EchoMethods.ServerStream, new StringValue { Value = "2" }, options);
+        using var channel = GrpcChannel.ForAddress(_proxy.Address, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { KeepAlivePingDelay = TimeSpan.FromSeconds(1) },
+        });
+        var options = new CallOptions(headers: new Metadata { { "x-interval-ms", "600000" } });
+        using var call = new EchoClient(channel).ServerStream(new StringValue { Value = "2" }, options);
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
 
         // The server now waits ten minutes before its next message: only keepalive PINGs cross the connection.
@@ -35,20 +39,21 @@ public sealed class KeepAliveTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_dead_network_path_fails_the_call_with_unavailable_instead_of_hanging()
+    public async Task A_dead_network_path_fails_the_call_instead_of_hanging()
     {
         using var channel = GrpcChannel.ForAddress(_proxy.Address, new GrpcChannelOptions
         {
-            KeepAlivePingDelay = TimeSpan.FromSeconds(1),
-            KeepAlivePingTimeout = TimeSpan.FromSeconds(1),
+            HttpHandler = new SocketsHttpHandler { KeepAlivePingDelay = TimeSpan.FromSeconds(1), KeepAlivePingTimeout = TimeSpan.FromSeconds(1) },
         });
-        var options = new CallOptions(Headers: new Metadata { { "x-interval-ms", "600000" } });
-        using var call = channel.AsyncServerStreamingCall(EchoMethods.ServerStream, new StringValue { Value = "2" }, options);
+        var options = new CallOptions(headers: new Metadata { { "x-interval-ms", "600000" } });
+        using var call = new EchoClient(channel).ServerStream(new StringValue { Value = "2" }, options);
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
 
         _proxy.BecomeBlackHole();
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60)));
 
-        Assert.True(error.StatusCode == StatusCode.Unavailable, error.Status.ToString());
+        // Grpc.Net.Client reports the unanswered PING as INTERNAL (an HTTP/2 protocol error), not UNAVAILABLE.
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+        Assert.Contains("didn't respond to a ping", error.Status.Detail, StringComparison.Ordinal);
     }
 }

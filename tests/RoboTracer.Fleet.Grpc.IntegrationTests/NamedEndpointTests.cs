@@ -2,14 +2,15 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Grpc.AspNetCore.Server.Model;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using RoboTracer.Fleet.Grpc.Client;
-using RoboTracer.Fleet.Grpc.Server;
+using RoboTracer.Fleet.ServiceDefaults;
 
 namespace RoboTracer.Fleet.Grpc.IntegrationTests;
 
@@ -30,7 +31,7 @@ public sealed class NamedEndpointTests
         var (grpc, http) = (app.Addresses[0], app.Addresses[1]);
 
         using var channel = GrpcChannel.ForAddress(grpc);
-        var echoed = await channel.AsyncUnaryCall(EchoMethods.Unary, EchoService.Payload(5));
+        var echoed = await new EchoClient(channel).Unary(EchoService.Payload(5));
         using var http1 = new HttpClient();
         using var page = await http1.GetAsync(new Uri(new Uri(http), "/protocol"));
 
@@ -61,7 +62,7 @@ public sealed class NamedEndpointTests
             };
             using var channel = GrpcChannel.ForAddress(app.Addresses[0], new GrpcChannelOptions { HttpHandler = handler });
 
-            var echoed = await channel.AsyncUnaryCall(EchoMethods.Unary, EchoService.Payload(9));
+            var echoed = await new EchoClient(channel).Unary(EchoService.Payload(9));
 
             Assert.Equal(EchoService.Payload(9), echoed);
             Assert.StartsWith("https://", app.Addresses[0], StringComparison.Ordinal);
@@ -92,7 +93,8 @@ public sealed class NamedEndpointTests
         builder.WebHost.UseFleetEndpoints();
         var log = new EchoServerLog();
         builder.Services.AddSingleton(log);
-        builder.Services.AddGrpc();
+        builder.AddFleetGrpc();
+        builder.Services.AddSingleton<IServiceMethodProvider<EchoService>, EchoService.MethodProvider>();
         var app = builder.Build();
         app.MapGrpcService<EchoService>();
         app.MapGet("/protocol", (Microsoft.AspNetCore.Http.HttpContext context) => context.Request.Protocol);

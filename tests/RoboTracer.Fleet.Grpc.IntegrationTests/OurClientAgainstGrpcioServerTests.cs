@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 
 namespace RoboTracer.Fleet.Grpc.IntegrationTests;
 
@@ -26,8 +27,8 @@ public sealed class OurClientAgainstGrpcioServerTests : EchoClientCases
     [Fact]
     public async Task A_server_that_dies_mid_call_fails_the_call_with_unavailable()
     {
-        var options = new Client.CallOptions(Headers: new Metadata { { "x-interval-ms", "50" } });
-        using var call = Channel.AsyncServerStreamingCall(EchoMethods.ServerStream, new StringValue { Value = "100000" }, options);
+        var options = new CallOptions(headers: new Metadata { { "x-interval-ms", "50" } });
+        using var call = Echo.ServerStream(new StringValue { Value = "100000" }, options);
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
 
         _server!.Kill();

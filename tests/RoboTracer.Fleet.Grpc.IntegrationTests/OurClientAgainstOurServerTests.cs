@@ -1,9 +1,9 @@
 using System.Net;
 using Google.Protobuf.WellKnownTypes;
-using Microsoft.Extensions.DependencyInjection;
-using RoboTracer.Fleet.Grpc.Client;
-using RoboTracer.Fleet.Grpc.Health;
-using ServingStatus = RoboTracer.Fleet.Contracts.Health.V1.HealthCheckResponse.Types.ServingStatus;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace RoboTracer.Fleet.Grpc.IntegrationTests;
 
@@ -37,12 +37,12 @@ public sealed class OurClientAgainstOurServerTests : EchoClientCases
         });
         var calls = Enumerable.Range(1, 500).Select(async i =>
         {
-            var response = await channel.AsyncUnaryCall(EchoMethods.Unary, EchoService.Payload(i));
+            var response = await new EchoClient(channel).Unary(EchoService.Payload(i));
             return response.Value.Length == i && response.Equals(EchoService.Payload(i));
         });
         var streams = Enumerable.Range(0, 20).Select(async _ =>
         {
-            using var call = channel.AsyncServerStreamingCall(EchoMethods.ServerStream, new StringValue { Value = "50" });
+            using var call = new EchoClient(channel).ServerStream(new StringValue { Value = "50" });
             var count = 0;
             await foreach (var message in call.ResponseStream.ReadAllAsync())
             {
@@ -63,16 +63,16 @@ public sealed class OurClientAgainstOurServerTests : EchoClientCases
         var port = FreePort();
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
 
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await channel.AsyncUnaryCall(EchoMethods.Unary, EchoService.Payload(1)));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new EchoClient(channel).Unary(EchoService.Payload(1)));
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
-        Assert.Contains($"127.0.0.1:{port}", error.Status.Detail);
+        Assert.IsAssignableFrom<System.Net.Sockets.SocketException>(error.Status.DebugException);
     }
 
     [Fact]
     public async Task The_server_cancels_a_call_whose_deadline_passes_while_it_waits_for_requests()
     {
-        using var call = Channel.AsyncClientStreamingCall(EchoMethods.ClientStream, new CallOptions().WithTimeout(TimeSpan.FromMilliseconds(200)));
+        using var call = Echo.ClientStream(new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromMilliseconds(200)));
         await call.RequestStream.WriteAsync(new StringValue { Value = "a" });
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await call);
@@ -81,30 +81,31 @@ public sealed class OurClientAgainstOurServerTests : EchoClientCases
     }
 
     [Fact]
-    public async Task Health_watch_streams_every_status_change()
+    public async Task Health_watch_streams_every_status_change_and_check_agrees()
     {
-        var registry = _server!.Services.GetRequiredService<HealthStatusRegistry>();
         using var cts = new CancellationTokenSource(Patience);
-        var health = new HealthClient(Channel);
-        using var call = health.Watch("robotracer.v1.SpatialTracer", new CallOptions(CancellationToken: cts.Token));
+        var health = new Health.HealthClient(Channel);
+        var echo = new HealthCheckRequest { Service = EchoMethods.Service };
+        using var call = health.Watch(echo, cancellationToken: cts.Token);
 
-        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
-        Assert.Equal(ServingStatus.ServiceUnknown, call.ResponseStream.Current.Status);
-        registry.SetStatus("robotracer.v1.SpatialTracer", ServingStatus.Serving);
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
         Assert.Equal(ServingStatus.Serving, call.ResponseStream.Current.Status);
-        registry.SetAll(ServingStatus.NotServing);
+        _server!.SetEchoServing(false);
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
         Assert.Equal(ServingStatus.NotServing, call.ResponseStream.Current.Status);
+        _server.SetEchoServing(true);
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(ServingStatus.Serving, call.ResponseStream.Current.Status);
+        _server.SetEchoServing(false);
 
-        var check = await health.CheckAsync("robotracer.v1.SpatialTracer");
+        var check = await health.CheckAsync(echo);
         Assert.Equal(ServingStatus.NotServing, check.Status);
     }
 
     [Fact]
     public async Task Response_headers_and_trailers_reach_the_client()
     {
-        using var call = Channel.AsyncUnaryCall(EchoMethods.Unary, EchoService.Payload(3));
+        using var call = Echo.Unary(EchoService.Payload(3));
 
         await call;
         var headers = await call.ResponseHeadersAsync;

@@ -1,7 +1,6 @@
 using Google.Protobuf;
+using Grpc.Core;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Grpc;
-using RoboTracer.Fleet.Grpc.Client;
 
 namespace RoboTracer.Fleet.Inference.IntegrationTests;
 
@@ -38,7 +37,7 @@ public sealed class BadInputTests : IAsyncLifetime
         var request = TestInputs.Request();
         spoil(request);
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _worker.Client.TraceAsync(request, new CallOptions().WithTimeout(TimeSpan.FromSeconds(30))).ResponseAsync);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _worker.Client.TraceAsync(request, new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30))).ResponseAsync);
 
         Assert.True(ex.StatusCode == StatusCode.InvalidArgument, $"{what}: {ex.Status}");
         Assert.True(ex.Status.Detail.StartsWith(message, StringComparison.Ordinal), $"{what}: '{ex.Status.Detail}'");
@@ -51,16 +50,16 @@ public sealed class BadInputTests : IAsyncLifetime
         var request = TestInputs.Request();
         request.Image.Data = ByteString.CopyFrom(new byte[50 * 1024 * 1024]);
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _worker.Client.TraceAsync(request, new CallOptions().WithTimeout(TimeSpan.FromSeconds(30))).ResponseAsync);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _worker.Client.TraceAsync(request, new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30))).ResponseAsync);
 
         Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
-        Assert.Contains("larger than max", ex.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("exceeds the maximum configured message size", ex.Status.Detail, StringComparison.Ordinal);
         await AssertStillServingAsync();
     }
 
     private async Task AssertStillServingAsync()
     {
-        var response = await _worker.Client.TraceAsync(TestInputs.Request(), new CallOptions().WithTimeout(TimeSpan.FromSeconds(30)));
+        var response = await _worker.Client.TraceAsync(TestInputs.Request(), new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30)));
         Assert.Equal(3, response.Points2D.Count);
     }
 

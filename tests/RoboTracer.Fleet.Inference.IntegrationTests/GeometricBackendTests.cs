@@ -1,7 +1,6 @@
 using Google.Protobuf;
+using Grpc.Core;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Grpc;
-using RoboTracer.Fleet.Grpc.Client;
 using RoboTracer.Fleet.Vision.Scenes;
 
 namespace RoboTracer.Fleet.Inference.IntegrationTests;
@@ -25,7 +24,7 @@ public sealed class GeometricBackendTests : IAsyncLifetime
     {
         var request = SceneRequest();
 
-        var response = await _worker.Client.TraceAsync(request, new CallOptions().WithTimeout(TimeSpan.FromSeconds(30)));
+        var response = await _worker.Client.TraceAsync(request, new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30)));
 
         Assert.Equal(("geometric", "geometric-v1"), (response.Backend, response.Model));
         var objectBox = Scene.ObjectBoxInCamera(0);
@@ -47,7 +46,7 @@ public sealed class GeometricBackendTests : IAsyncLifetime
     [Fact]
     public async Task TraceStream_sends_reasoning_then_the_trace_last()
     {
-        using var call = _worker.Client.TraceStream(SceneRequest(), new CallOptions().WithTimeout(TimeSpan.FromSeconds(30)));
+        using var call = _worker.Client.TraceStream(SceneRequest(), new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30)));
 
         var updates = new List<TraceUpdate>();
         await foreach (var update in call.ResponseStream.ReadAllAsync())
@@ -69,7 +68,7 @@ public sealed class GeometricBackendTests : IAsyncLifetime
     {
         var request = SceneRequest();
         request.SceneHints.Clear();
-        using var call = _worker.Client.TraceStream(request, new CallOptions().WithTimeout(TimeSpan.FromSeconds(30)));
+        using var call = _worker.Client.TraceStream(request, new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30)));
 
         var ex = await Assert.ThrowsAsync<RpcException>(async () =>
         {
@@ -90,7 +89,7 @@ public sealed class GeometricBackendTests : IAsyncLifetime
         var destination = Scene.ObjectBoxInCamera(2);
         request.Destination = ToWire(destination);
 
-        var response = await _worker.Client.TraceAsync(request, new CallOptions().WithTimeout(TimeSpan.FromSeconds(30)));
+        var response = await _worker.Client.TraceAsync(request, new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30)));
 
         var end = Scene.Objects[2].Box.ToLocal(Scene.Camera.ToWorld(ToPoint(response.Points3D[^1])));
         Assert.True(Math.Abs(end.X) <= Scene.Objects[2].Box.Extent.X / 2 && Math.Abs(end.Y) <= Scene.Objects[2].Box.Extent.Y / 2, $"ends at {end} in the destination's frame");

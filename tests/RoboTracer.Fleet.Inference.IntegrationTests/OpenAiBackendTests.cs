@@ -1,6 +1,5 @@
+using Grpc.Core;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Grpc;
-using RoboTracer.Fleet.Grpc.Client;
 using RoboTracer.Fleet.Inference.Backends;
 
 namespace RoboTracer.Fleet.Inference.IntegrationTests;
@@ -45,7 +44,7 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
     {
         _model.Answer = _ => answer;
 
-        var response = await _worker.Client.TraceAsync(TestInputs.Request("openai"), new CallOptions().WithTimeout(TimeSpan.FromSeconds(30)));
+        var response = await _worker.Client.TraceAsync(TestInputs.Request("openai"), new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30)));
 
         Assert.True(response.Points2D.Select(p => (p.X, p.Y)).SequenceEqual([(80.0, 60.0), (40.0, 90.0)]), shape);
         Assert.Equal(answer, response.RawAnswer);
@@ -57,7 +56,7 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
     {
         var request = TestInputs.Request("openai", TraceOutput._3D);
 
-        await _worker.Client.TraceAsync(request, new CallOptions().WithTimeout(TimeSpan.FromSeconds(30)));
+        await _worker.Client.TraceAsync(request, new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30)));
 
         var body = Assert.Single(_model.Received).Body;
         Assert.Equal("/v1/chat/completions", _model.Received[0].Path);
@@ -75,7 +74,7 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
     {
         _model.Answer = _ => "```json\n[[500, 500], [250, 750]]\n```";
 
-        var response = await _worker.Client.TraceAsync(TestInputs.Request("openai", TraceOutput._3D), new CallOptions().WithTimeout(TimeSpan.FromSeconds(30)));
+        var response = await _worker.Client.TraceAsync(TestInputs.Request("openai", TraceOutput._3D), new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30)));
 
         Assert.Equal([1.5, 1.5], response.Points3D.Select(p => Math.Round(p.Z, 6)));
         Assert.Equal((80 - TestInputs.Cx) * 1.5 / TestInputs.Fx, response.Points3D[0].X, 6);
@@ -86,7 +85,7 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
     {
         _model.Answer = _ => "<think>The red cup is left of the plate.\nLift it, then move right.</think>\n[(500, 500), (250, 750)]";
 
-        using var call = _worker.Client.TraceStream(TestInputs.Request("openai"), new CallOptions().WithTimeout(TimeSpan.FromSeconds(30)));
+        using var call = _worker.Client.TraceStream(TestInputs.Request("openai"), new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30)));
         var updates = new List<TraceUpdate>();
         await foreach (var update in call.ResponseStream.ReadAllAsync())
         {
@@ -106,7 +105,7 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
     {
         _model.Answer = _ => "I cannot see the cup";
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _worker.Client.TraceAsync(TestInputs.Request("openai"), new CallOptions().WithTimeout(TimeSpan.FromSeconds(30))).ResponseAsync);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _worker.Client.TraceAsync(TestInputs.Request("openai"), new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30))).ResponseAsync);
 
         Assert.Equal(StatusCode.Internal, ex.StatusCode);
         Assert.Equal("Model answer could not be parsed: No point list found in the answer: expected [(x, y), ...] or [[x, y], ...]; the answer was: I cannot see the cup", ex.Status.Detail);
@@ -117,7 +116,7 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
     {
         _model.FailWith = 503;
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _worker.Client.TraceAsync(TestInputs.Request("openai"), new CallOptions().WithTimeout(TimeSpan.FromSeconds(30))).ResponseAsync);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _worker.Client.TraceAsync(TestInputs.Request("openai"), new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30))).ResponseAsync);
 
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
         Assert.Contains("HTTP 503", ex.Status.Detail, StringComparison.Ordinal);

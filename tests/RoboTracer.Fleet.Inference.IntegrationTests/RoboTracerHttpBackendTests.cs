@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Grpc.Core;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Grpc;
 using RoboTracer.Fleet.Inference.Backends;
 
 namespace RoboTracer.Fleet.Inference.IntegrationTests;
@@ -47,7 +47,7 @@ public sealed class RoboTracerHttpBackendTests : IAsyncLifetime
         _model.Answer = _ => "[(500, 500, 1.2), (750, 250, 1.3)]";
         var request = TestInputs.Request("robotracer-http", TraceOutput._3D);
 
-        var response = await _roboTracer.Client.TraceAsync(request, new Grpc.Client.CallOptions().WithTimeout(TimeSpan.FromSeconds(30)));
+        var response = await _roboTracer.Client.TraceAsync(request, new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30)));
 
         var query = Assert.Single(_model.Received);
         Assert.Equal("/query", query.Path);
@@ -80,7 +80,7 @@ public sealed class RoboTracerHttpBackendTests : IAsyncLifetime
         request.Depth = null;
         request.Intrinsics = null;
 
-        var response = await _roboTracer.Client.TraceAsync(request, new Grpc.Client.CallOptions().WithTimeout(TimeSpan.FromSeconds(30)));
+        var response = await _roboTracer.Client.TraceAsync(request, new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30)));
 
         var query = Assert.Single(_model.Received);
         Assert.Equal(0, query.Body.GetProperty("enable_spatial").GetInt32());
@@ -96,7 +96,7 @@ public sealed class RoboTracerHttpBackendTests : IAsyncLifetime
         _model.Answer = _ => "[(250, 750)]";
         var request = TestInputs.Request("robotracer-http", TraceOutput._2D);
 
-        var response = await _roboRefer.Client.TraceAsync(request, new Grpc.Client.CallOptions().WithTimeout(TimeSpan.FromSeconds(30)));
+        var response = await _roboRefer.Client.TraceAsync(request, new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30)));
 
         var query = Assert.Single(_model.Received);
         Assert.Equal("/roborefer/query", query.Path);
@@ -116,7 +116,7 @@ public sealed class RoboTracerHttpBackendTests : IAsyncLifetime
         request.Instruction = "Point the 2D object-centric visual trace for the task \"pick up the cup\". Exactly this.";
         request.RawPrompt = true;
 
-        await _roboRefer.Client.TraceAsync(request, new Grpc.Client.CallOptions().WithTimeout(TimeSpan.FromSeconds(30)));
+        await _roboRefer.Client.TraceAsync(request, new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30)));
 
         Assert.Equal(request.Instruction, Assert.Single(_model.Received).Body.GetProperty("text").GetString());
     }
@@ -126,7 +126,7 @@ public sealed class RoboTracerHttpBackendTests : IAsyncLifetime
     {
         _model.FailWith = 500;
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _roboTracer.Client.TraceAsync(TestInputs.Request("robotracer-http"), new Grpc.Client.CallOptions().WithTimeout(TimeSpan.FromSeconds(30))).ResponseAsync);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _roboTracer.Client.TraceAsync(TestInputs.Request("robotracer-http"), new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30))).ResponseAsync);
 
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
         Assert.Equal("Model server answered HTTP 500: model server error 500", ex.Status.Detail);
@@ -137,7 +137,7 @@ public sealed class RoboTracerHttpBackendTests : IAsyncLifetime
     {
         _model.Answer = _ => "I cannot see the cup";
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _roboTracer.Client.TraceAsync(TestInputs.Request("robotracer-http"), new Grpc.Client.CallOptions().WithTimeout(TimeSpan.FromSeconds(30))).ResponseAsync);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _roboTracer.Client.TraceAsync(TestInputs.Request("robotracer-http"), new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30))).ResponseAsync);
 
         Assert.Equal(StatusCode.Internal, ex.StatusCode);
         Assert.StartsWith("Model answer could not be parsed: No point list found in the answer", ex.Status.Detail, StringComparison.Ordinal);

@@ -1,7 +1,7 @@
 using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.Extensions.Configuration;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Grpc;
-using RoboTracer.Fleet.Grpc.Client;
 using RoboTracer.Fleet.Inference.Pool;
 
 namespace RoboTracer.Fleet.Inference.IntegrationTests;
@@ -27,6 +27,7 @@ public sealed class TracePoolTests
         await using var a = await WorkerHost.StartAsync(Fast);
         await using var b = await WorkerHost.StartAsync(Fast);
         await using var pool = Pool(a, b);
+        await UntilEachHasServedAsync(pool, a, b);
 
         var load = await RunLoadAsync(pool, kill: () => a.StopAsync());
 
@@ -41,6 +42,7 @@ public sealed class TracePoolTests
         await using var a = await WorkerHost.StartAsync(Fast);
         await using var b = await WorkerHost.StartAsync(Fast);
         await using var pool = Pool(a, b);
+        await UntilEachHasServedAsync(pool, a, b);
 
         // A cancelled stop skips the drain and aborts the worker's connections with calls on them.
         var load = await RunLoadAsync(pool, kill: () => a.StopAsync(new CancellationToken(canceled: true)));
@@ -61,6 +63,8 @@ public sealed class TracePoolTests
         });
         await using var roomy = await WorkerHost.StartAsync(Fast);
         await using var pool = Pool(full, roomy);
+        await UntilEachHasServedAsync(pool, full, roomy);
+        var callsBefore = full.TraceCalls;
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => pool.TraceAsync(TestInputs.Request(), DateTime.UtcNow.AddSeconds(30))))
             .WaitAsync(TimeSpan.FromSeconds(60));
@@ -68,7 +72,7 @@ public sealed class TracePoolTests
         Assert.All(responses, r => Assert.Equal(3, r.Points2D.Count));
         // Calls that reached the full worker but were not served by it got RESOURCE_EXHAUSTED there.
         var servedByFull = responses.Count(r => r.WorkerId == full.WorkerId);
-        Assert.True(full.TraceCalls > servedByFull, $"the full worker got {full.TraceCalls} calls and served {servedByFull}: none was refused");
+        Assert.True(full.TraceCalls - callsBefore > servedByFull, $"the full worker got {full.TraceCalls - callsBefore} calls and served {servedByFull}: none was refused");
         Assert.Equal(24, servedByFull + responses.Count(r => r.WorkerId == roomy.WorkerId));
     }
 
@@ -105,7 +109,7 @@ public sealed class TracePoolTests
         await using var pool = Pool(a, b);
         // Each worker's backend is busy with a call the model server holds; anything else waits in the queue.
         model.Hold = true;
-        var busy = new[] { a, b }.Select(w => w.Client.TraceAsync(TestInputs.Request(instruction: "keep busy"), new CallOptions().WithTimeout(TimeSpan.FromSeconds(60))).ResponseAsync).ToList();
+        var busy = new[] { a, b }.Select(w => w.Client.TraceAsync(TestInputs.Request(instruction: "keep busy"), new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(60))).ResponseAsync).ToList();
         await model.NextRequestAsync();
         await model.NextRequestAsync();
 
@@ -131,6 +135,53 @@ public sealed class TracePoolTests
         var ex = await Assert.ThrowsAsync<RpcException>(() => pool.TraceAsync(TestInputs.Request(), DateTime.UtcNow.AddSeconds(30)));
 
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task Workers_found_by_service_discovery_in_configuration_share_the_calls()
+    {
+        await using var a = await WorkerHost.StartAsync(Fast);
+        await using var b = await WorkerHost.StartAsync(Fast);
+        // As the Aspire AppHost writes them: services__pool__grpc__0, services__pool__grpc__1.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["services:pool:grpc:0"] = a.GrpcAddress.ToString(),
+            ["services:pool:grpc:1"] = b.GrpcAddress.ToString(),
+        }).Build();
+        await using var pool = TracePool.FromConfiguration(configuration);
+
+        await UntilEachHasServedAsync(pool, a, b);
+
+        Assert.Equal(
+            new[] { a.GrpcAddress, b.GrpcAddress }.Select(u => $"{u.Host}:{u.Port}").Order(),
+            pool.Workers.Select(w => $"{new Uri(w.Address).Host}:{new Uri(w.Address).Port}").Order());
+    }
+
+    [Fact]
+    public void A_pool_with_no_worker_configured_either_way_is_refused_with_what_to_set()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Pool:MaxAttempts"] = "2" }).Build();
+
+        var error = Assert.Throws<ArgumentException>(() => TracePool.FromConfiguration(configuration));
+
+        Assert.Contains("set Pool:Workers", error.Message, StringComparison.Ordinal);
+        Assert.Contains("services__pool__grpc__0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Pool:MaxAttempts", "9", "Pool:MaxAttempts is 9")]
+    [InlineData("Pool:Workers:0", "127.0.0.1:50051", "each worker must be an absolute http:// address")]
+    public void A_pool_setting_out_of_range_is_refused_naming_it(string key, string value, string message)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Pool:Workers:0"] = "http://127.0.0.1:50051",
+            [key] = value,
+        }).Build();
+
+        var error = Assert.Throws<ArgumentException>(() => TracePool.FromConfiguration(configuration));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -178,6 +229,20 @@ public sealed class TracePoolTests
         await done.Task.WaitAsync(TimeSpan.FromSeconds(60));
         await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(60));
         return load;
+    }
+
+    /// <summary>
+    /// Calls the pool one call at a time until every worker has answered one: the balancer picks among the workers
+    /// it is connected to, and connections come up one by one.
+    /// </summary>
+    private static async Task UntilEachHasServedAsync(TracePool pool, params WorkerHost[] workers)
+    {
+        var served = new HashSet<string>();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (served.Count < workers.Length)
+        {
+            served.Add((await pool.TraceAsync(TestInputs.Request(), DateTime.UtcNow.AddSeconds(30), patience.Token)).WorkerId);
+        }
     }
 
     private static TracePool Pool(params WorkerHost[] workers) => new(new TracePoolOptions

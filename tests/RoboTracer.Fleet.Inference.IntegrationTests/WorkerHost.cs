@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -7,10 +9,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RoboTracer.Fleet.Contracts.V1;
 using RoboTracer.Fleet.Inference.Worker;
-using RoboTracer.Fleet.Grpc.Client;
-using RoboTracer.Fleet.Grpc.Health;
-using RoboTracer.Fleet.Grpc.Services;
 
 namespace RoboTracer.Fleet.Inference.IntegrationTests;
 
@@ -53,9 +53,9 @@ internal sealed class WorkerHost : IAsyncDisposable
 
     public GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions { MaxSendMessageSize = 64 * 1024 * 1024 });
 
-    public SpatialTracerClient Client => new(Channel);
+    public SpatialTracer.SpatialTracerClient Client => new(Channel);
 
-    public HealthClient Health => new(Channel);
+    public Health.HealthClient Health => new(Channel);
 
     // Configuration orders the endpoints by name, Grpc before Http, and Kestrel binds them in that order.
     private List<Uri> Addresses => [.. _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a))];

@@ -1,5 +1,5 @@
+using Grpc.Core;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Grpc;
 using RoboTracer.Fleet.Testing;
 
 namespace RoboTracer.Fleet.Orchestrator.IntegrationTests;
@@ -91,7 +91,7 @@ public sealed class RobotLinkTests(FleetFixture fleet) : IClassFixture<FleetFixt
     [Fact]
     public async Task A_first_message_that_is_not_a_hello_is_refused()
     {
-        using var call = new RoboTracer.Fleet.Grpc.Services.RobotLinkClient(Host.Channel).Connect();
+        using var call = new RobotLink.RobotLinkClient(Host.Channel).Connect();
         await call.RequestStream.WriteAsync(new RobotMessage { Heartbeat = new Heartbeat { Battery = 1 } });
 
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None));

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -6,7 +7,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using RoboTracer.Fleet.Grpc.Client;
 using RoboTracer.Fleet.Orchestrator;
 using RoboTracer.Fleet.Orchestrator.Hosting;
 

@@ -1,10 +1,9 @@
 using System.Threading.Channels;
 using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
 using RoboTracer.Fleet.Contracts.V1;
 using RoboTracer.Fleet.Domain.Geometry;
-using RoboTracer.Fleet.Grpc;
-using RoboTracer.Fleet.Grpc.Client;
-using RoboTracer.Fleet.Grpc.Services;
 using RoboTracer.Fleet.Inference.Backends;
 using RoboTracer.Fleet.Vision.Scenes;
 using Point3D = RoboTracer.Fleet.Domain.Geometry.Point3D;
@@ -59,7 +58,7 @@ public sealed class TestRobot : IAsyncDisposable
     /// <exception cref="RpcException">The orchestrator refused the robot.</exception>
     public static async Task<TestRobot> ConnectAsync(GrpcChannel channel, string id, string token, int sceneSeed = 7, Metadata? headers = null, string? scene = null)
     {
-        var call = new RobotLinkClient(channel).Connect(new CallOptions(headers));
+        var call = new RobotLink.RobotLinkClient(channel).Connect(new CallOptions(headers));
         var robot = new TestRobot(id, call, TabletopScene.Generate(sceneSeed, new TabletopSceneOptions { Width = 320, Height = 240, MinObjects = 4, MaxObjects = 4 }));
         await robot.SendAsync(new RobotMessage { Hello = robot.Hello(token, scene ?? "table-" + id) });
         if (!await call.ResponseStream.MoveNext(CancellationToken.None) || call.ResponseStream.Current.Welcome is null)

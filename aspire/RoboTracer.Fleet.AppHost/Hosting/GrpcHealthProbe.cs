@@ -1,7 +1,6 @@
-using RoboTracer.Fleet.Contracts.Health.V1;
-using RoboTracer.Fleet.Grpc;
-using RoboTracer.Fleet.Grpc.Client;
-using RoboTracer.Fleet.Grpc.Health;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 
 namespace RoboTracer.Fleet.AppHost.Hosting;
 
@@ -16,7 +15,7 @@ internal sealed class GrpcHealthProbe(string endpointName) : HealthProbe(endpoin
         using var channel = GrpcChannel.ForAddress(endpointUrl);
         try
         {
-            using var call = new HealthClient(channel).CheckAsync(options: new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(5), CancellationToken: cancellationToken));
+            using var call = new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), new CallOptions(deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: cancellationToken));
             var response = await call.ResponseAsync;
             return response.Status == HealthCheckResponse.Types.ServingStatus.Serving;
         }

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using Google.Protobuf;
-using RoboTracer.Fleet.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using RoboTracer.Fleet.Contracts.V1;
 using RoboTracer.Fleet.Domain.Geometry;
-using RoboTracer.Fleet.Grpc.Client;
-using RoboTracer.Fleet.Grpc.Services;
 using RoboTracer.Fleet.Inference.Backends;
 using RoboTracer.Fleet.Vision.Scenes;
 
@@ -87,7 +86,7 @@ internal sealed class BenchRobot
     /// <summary>Connects, says hello, waits for the welcome, sends the first observation and starts heartbeats.</summary>
     public async Task ConnectAsync(GrpcChannel channel, CancellationToken cancellationToken)
     {
-        _call = new RobotLinkClient(channel).Connect();
+        _call = new RobotLink.RobotLinkClient(channel).Connect();
         await SendAsync(new RobotMessage { Hello = Hello() });
         if (!await _call.ResponseStream.MoveNext(cancellationToken) || _call.ResponseStream.Current.Welcome is not { } welcome)
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -11,7 +12,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RoboTracer.Fleet.Bench.Harness;
 using RoboTracer.Fleet.EventStore.Postgres;
-using RoboTracer.Fleet.Grpc.Client;
 using RoboTracer.Fleet.Inference;
 
 namespace RoboTracer.Fleet.Bench.Fleet;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
 using RoboTracer.Fleet.Bench.Harness;
-using RoboTracer.Fleet.Grpc;
-using RoboTracer.Fleet.Grpc.Client;
 
 namespace RoboTracer.Fleet.Bench.Grpc;
 
@@ -64,13 +64,14 @@ internal static class ClientLoad
     private static async Task<Caller> CallInLoopAsync(GrpcChannel channel, BytesValue request, StrongBox<int> phase, CancellationToken cancellationToken)
     {
         var caller = new Caller();
-        var options = new CallOptions(CancellationToken: cancellationToken);
+        var options = new CallOptions(cancellationToken: cancellationToken);
+        var invoker = channel.CreateCallInvoker();
         while (Volatile.Read(ref phase.Value) != Stopped)
         {
             var started = Stopwatch.GetTimestamp();
             try
             {
-                using var call = channel.AsyncUnaryCall(EchoService.Unary, request, options);
+                using var call = invoker.AsyncUnaryCall(EchoService.Unary, null, options, request);
                 var response = await call;
                 if (response.Value.Length != request.Value.Length)
                 {

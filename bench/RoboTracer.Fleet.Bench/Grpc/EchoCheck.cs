@@ -1,7 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
 using RoboTracer.Fleet.Bench.Harness;
-using RoboTracer.Fleet.Grpc;
-using RoboTracer.Fleet.Grpc.Client;
 
 namespace RoboTracer.Fleet.Bench.Grpc;
 
@@ -16,7 +16,7 @@ internal static class EchoCheck
     public static async Task VerifyAsync(string name, string address, BytesValue request, CancellationToken cancellationToken)
     {
         using var channel = GrpcChannel.ForAddress(address);
-        using var call = channel.AsyncUnaryCall(EchoService.Unary, request, new CallOptions(CancellationToken: cancellationToken).WithTimeout(Timeout));
+        using var call = channel.CreateCallInvoker().AsyncUnaryCall(EchoService.Unary, null, new CallOptions(deadline: DateTime.UtcNow + Timeout, cancellationToken: cancellationToken), request);
         BytesValue response;
         try
         {

@@ -1,9 +1,10 @@
 using System.Net;
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using RoboTracer.Fleet.Grpc.Server;
 
 namespace RoboTracer.Fleet.Bench.Grpc;
 
@@ -26,6 +27,7 @@ internal static class EchoServerHost
         if (kind == EchoServerKind.Ours)
         {
             builder.Services.AddGrpc();
+            builder.Services.AddSingleton<IServiceMethodProvider<EchoService>, EchoService.MethodProvider>();
         }
 
         var app = builder.Build();

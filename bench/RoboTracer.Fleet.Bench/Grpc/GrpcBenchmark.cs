@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using RoboTracer.Fleet.Bench.Harness;
@@ -7,8 +8,8 @@ namespace RoboTracer.Fleet.Bench.Grpc;
 
 /// <summary>
 /// <c>grpc [--quick]</c>: unary echo calls/s and latency on loopback, with one load generator (h2load) driving, side
-/// by side in one run, our server, the grpcio peer and a bare Kestrel endpoint (the limit); then our client
-/// driving our server. Every server runs in its own process. Each measurement is repeated and the median reported.
+/// by side in one run, our server (Grpc.AspNetCore), the grpcio peer, a bare Kestrel endpoint (the limit) and, where
+/// Node runs, @grpc/grpc-js; then our client (Grpc.Net.Client) driving our server. Every server runs in its own process. Each measurement is repeated and the median reported.
 /// </summary>
 internal static partial class GrpcBenchmark
 {
@@ -28,7 +29,8 @@ internal static partial class GrpcBenchmark
         Measurements runs;
         try
         {
-            runs = await MeasureAsync(settings, h2load, peerScript, work.FullName, progress, cancellationToken);
+            var grpcJs = await GrpcJsStartInfoAsync(progress, cancellationToken);
+            runs = await MeasureAsync(settings, h2load, peerScript, grpcJs, work.FullName, progress, cancellationToken);
         }
         finally
         {
@@ -42,13 +44,13 @@ internal static partial class GrpcBenchmark
         return RootCommand.Success;
     }
 
-    private static async Task<Measurements> MeasureAsync(GrpcBenchSettings settings, string h2load, string peerScript, string work, Progress progress, CancellationToken cancellationToken)
+    private static async Task<Measurements> MeasureAsync(GrpcBenchSettings settings, string h2load, string peerScript, ProcessStartInfo? grpcJs, string work, Progress progress, CancellationToken cancellationToken)
     {
         var request = new BytesValue { Value = ByteString.CopyFrom(Enumerable.Range(0, GrpcBenchSettings.PayloadSize).Select(i => (byte)i).ToArray()) };
         var bodyFile = Path.Combine(work, "request.bin");
         await File.WriteAllBytesAsync(bodyFile, Frame(request), cancellationToken);
 
-        await using var servers = await StartServersAsync(peerScript, progress, cancellationToken);
+        await using var servers = await StartServersAsync(peerScript, grpcJs, progress, cancellationToken);
         foreach (var server in servers.All)
         {
             await EchoCheck.VerifyAsync(server.Name, server.Address, request, cancellationToken);
@@ -76,7 +78,7 @@ internal static partial class GrpcBenchmark
                 var (result, usage) = await measure.RunAsync(label, () => H2Load.RunAsync(h2load, UnaryUrl(server), bodyFile, settings.Load, work, cancellationToken));
                 // h2load is a child of this process: its CPU time is in ours once it has exited.
                 var cpu = new RunCpu(usage.Of(server.ProcessId), usage.Of(Environment.ProcessId), usage.ForeignCores);
-                runs.H2Load[server.Name].Add((result, cpu));
+                runs.Of(server.Name).Add((result, cpu));
                 progress.Report($"{label}: {result.RequestsPerSecond,7:0} calls/s  p50 {result.P50Ms,6:0.00} ms  p99 {result.P99Ms,6:0.00} ms  (mean {result.MeanMs:0.00} sd {result.SdMs:0.00} max {result.MaxMs:0.00} ms; {result.Succeeded} ok; {Describe(cpu, "h2load")})");
             }
             var clientLabel = $"run {run}/{settings.Runs} client -> ours ";
@@ -120,12 +122,10 @@ internal static partial class GrpcBenchmark
     /// <summary>The runs of one benchmark invocation, by server.</summary>
     private sealed class Measurements
     {
-        public Dictionary<string, List<(H2LoadResult Result, RunCpu Cpu)>> H2Load { get; } = new()
-        {
-            [OursName] = [],
-            [PeerName] = [],
-            [LimitName] = [],
-        };
+        public Dictionary<string, List<(H2LoadResult Result, RunCpu Cpu)>> H2Load { get; } = [];
+
+        public List<(H2LoadResult Result, RunCpu Cpu)> Of(string server) =>
+            H2Load.TryGetValue(server, out var list) ? list : H2Load[server] = [];
 
         public List<(ClientLoadResult Result, RunCpu Cpu)> Client { get; } = [];
     }

@@ -11,6 +11,7 @@ internal sealed record H2LoadResult(
     long Errored,
     long TimedOut,
     long Status2xx,
+    long StatusNot2xx,
     double MinMs,
     double MaxMs,
     double MeanMs,

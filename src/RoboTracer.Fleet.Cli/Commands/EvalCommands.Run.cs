@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Grpc.Core;
 using RoboTracer.Fleet.Evaluation;
-using RoboTracer.Fleet.Grpc;
 using Spectre.Console;
 
 namespace RoboTracer.Fleet.Cli.Commands;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Google.Protobuf;
+using Grpc.Core;
 using RoboTracer.Fleet.Cli.Output;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Grpc;
 using RoboTracer.Fleet.Inference.Pool;
 using RoboTracer.Fleet.Vision;
 
@@ -91,7 +91,7 @@ internal static class TraceCommand
                     Height = (uint)decoded.Height,
                 };
             }
-            await using var tracePool = new TracePool(new TracePoolOptions { Workers = [.. workers], WatchHealth = false });
+            await using var tracePool = CreatePool(workers, watchHealth: false);
             TraceResponse response;
             try
             {
@@ -179,6 +179,19 @@ internal static class TraceCommand
             }
         }
         return urls.Count > 0 ? urls : throw CliException.Usage("--pool needs a worker URL");
+    }
+
+    /// <summary>A pool client over the <c>--pool</c> workers (all http, or all https); a mix is a usage error.</summary>
+    public static TracePool CreatePool(IReadOnlyList<string> workers, bool watchHealth)
+    {
+        try
+        {
+            return new TracePool(new TracePoolOptions { Workers = [.. workers], Tls = workers.All(w => w.StartsWith("https:", StringComparison.OrdinalIgnoreCase)), WatchHealth = watchHealth });
+        }
+        catch (ArgumentException ex)
+        {
+            throw CliException.Usage($"--pool {string.Join(",", workers)}: {ex.Message}");
+        }
     }
 
     /// <summary>A pool failure as the user should read it: down (exit 3), refused request (exit 2), or the worker's fault.</summary>

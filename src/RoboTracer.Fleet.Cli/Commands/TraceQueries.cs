@@ -48,7 +48,7 @@ internal sealed class TraceQueries : IAsyncDisposable
                 throw CliException.Usage($"{backendOption}: {ex.Message}");
             }
         }
-        var pool = new TracePool(new TracePoolOptions { Workers = [.. workers] });
+        var pool = TraceCommand.CreatePool(workers, watchHealth: true);
         return new TraceQueries(new PoolTraceQuery(pool, timeout), pool, workers, backend ?? "");
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Grpc.Core;
 using RoboTracer.Fleet.Cli.Api;
 using RoboTracer.Fleet.Cli.Output;
 using RoboTracer.Fleet.Domain.Events;
@@ -7,7 +8,6 @@ using RoboTracer.Fleet.Domain.Geometry;
 using RoboTracer.Fleet.Domain.Scene;
 using RoboTracer.Fleet.Evaluation;
 using RoboTracer.Fleet.Grains.Serialization;
-using RoboTracer.Fleet.Grpc;
 using RoboTracer.Fleet.Inference.Backends;
 using RoboTracer.Fleet.Inference.Pool;
 using Wire = RoboTracer.Fleet.Contracts.V1;

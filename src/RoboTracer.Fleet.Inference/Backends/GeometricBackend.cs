@@ -1,5 +1,5 @@
+using Grpc.Core;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Grpc;
 using RoboTracer.Fleet.Inference.Worker;
 
 namespace RoboTracer.Fleet.Inference.Backends;

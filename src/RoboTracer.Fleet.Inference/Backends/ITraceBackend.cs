@@ -1,3 +1,4 @@
+using Grpc.Core;
 using RoboTracer.Fleet.Contracts.V1;
 using RoboTracer.Fleet.Inference.Worker;
 
@@ -32,11 +33,11 @@ public interface ITraceBackend
 public sealed record TraceJob(TraceRequest Request, TraceInputs Inputs);
 
 /// <summary>What a backend produced for one job: the trace, or the reason there is none.</summary>
-public sealed record TraceResult(TraceResponse? Response, Grpc.Status? Error)
+public sealed record TraceResult(TraceResponse? Response, Status? Error)
 {
     /// <summary>A successful trace.</summary>
     public static TraceResult Success(TraceResponse response) => new(response, null);
 
     /// <summary>A failure with a gRPC status (e.g. INTERNAL for an unparseable model answer).</summary>
-    public static TraceResult Failure(Grpc.StatusCode code, string detail) => new(null, new Grpc.Status(code, detail));
+    public static TraceResult Failure(StatusCode code, string detail) => new(null, new Status(code, detail));
 }

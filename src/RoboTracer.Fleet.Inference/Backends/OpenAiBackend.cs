@@ -1,8 +1,8 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using Grpc.Core;
 using OpenAI;
 using OpenAI.Chat;
-using RoboTracer.Fleet.Grpc;
 using RoboTracer.Fleet.Vision.Answers;
 
 namespace RoboTracer.Fleet.Inference.Backends;

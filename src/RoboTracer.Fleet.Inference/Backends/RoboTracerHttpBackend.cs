@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using RoboTracer.Fleet.Grpc;
+using Grpc.Core;
 using RoboTracer.Fleet.Vision.Answers;
 
 namespace RoboTracer.Fleet.Inference.Backends;

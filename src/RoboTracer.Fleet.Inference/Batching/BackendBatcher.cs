@@ -1,6 +1,6 @@
 using System.Threading.Channels;
+using Grpc.Core;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Grpc;
 using RoboTracer.Fleet.Inference.Backends;
 
 namespace RoboTracer.Fleet.Inference.Batching;
@@ -60,14 +60,14 @@ public sealed partial class BackendBatcher : IAsyncDisposable
         {
             Interlocked.Decrement(ref _waiting);
             _metrics.Rejected(_backend.Name);
-            throw new RpcException(StatusCode.ResourceExhausted,
-                $"Backend '{_backend.Name}' has {_options.QueueCapacity} requests waiting, its limit; retry on another worker or later.");
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"Backend '{_backend.Name}' has {_options.QueueCapacity} requests waiting, its limit; retry on another worker or later."));
         }
         var pending = new PendingJob(job, _time.GetTimestamp(), () => Interlocked.Decrement(ref _waiting));
         if (!_line.Writer.TryWrite(pending))
         {
             Interlocked.Decrement(ref _waiting);
-            throw new RpcException(StatusCode.Unavailable, $"Backend '{_backend.Name}' is shutting down.");
+            throw new RpcException(new Status(StatusCode.Unavailable, $"Backend '{_backend.Name}' is shutting down."));
         }
         try
         {
@@ -80,8 +80,8 @@ public sealed partial class BackendBatcher : IAsyncDisposable
             // method, disposing such a registration before it fires, and the expired job would still be served.
             pending.Abandon();
             throw deadlineExceeded()
-                ? new RpcException(StatusCode.DeadlineExceeded, $"Deadline exceeded while waiting for backend '{_backend.Name}'.")
-                : new RpcException(StatusCode.Cancelled, "Call cancelled while waiting for the backend.");
+                ? new RpcException(new Status(StatusCode.DeadlineExceeded, $"Deadline exceeded while waiting for backend '{_backend.Name}'."))
+                : new RpcException(new Status(StatusCode.Cancelled, "Call cancelled while waiting for the backend."));
         }
     }
 

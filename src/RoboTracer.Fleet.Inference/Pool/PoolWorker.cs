@@ -1,84 +1,77 @@
-using Polly;
-using Polly.CircuitBreaker;
-using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Grpc;
-using RoboTracer.Fleet.Grpc.Client;
-using RoboTracer.Fleet.Grpc.Health;
-using RoboTracer.Fleet.Grpc.Services;
-using ServingStatus = RoboTracer.Fleet.Contracts.Health.V1.HealthCheckResponse.Types.ServingStatus;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Grpc.Net.Client.Balancer;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace RoboTracer.Fleet.Inference.Pool;
 
 /// <summary>What the pool knows of a worker's health.</summary>
 public enum WorkerHealth
 {
-    /// <summary>Not heard from yet: eligible, after the workers known to serve.</summary>
+    /// <summary>Not heard from yet, or the worker has no health service: eligible, after the workers known to serve.</summary>
     Unknown,
     /// <summary>Reported SERVING.</summary>
     Serving,
-    /// <summary>Reported NOT_SERVING (warming up, draining) or unreachable.</summary>
+    /// <summary>Reported NOT_SERVING (warming up, draining), or its health watch broke.</summary>
     NotServing,
 }
 
-/// <summary>One worker as the pool sees it: its channel, calls in flight, health and circuit breaker.</summary>
-internal sealed partial class PoolWorker : IAsyncDisposable
+/// <summary>
+/// One worker address as the pool's balancer sees it: calls in flight on it (it is the call tracker of every call
+/// picked for it), its health from <c>grpc.health.v1.Health/Watch</c> on a channel of its own, and until when it is
+/// passed over after refusing a call.
+/// </summary>
+internal sealed partial class PoolWorker : ISubchannelCallTracker, IAsyncDisposable
 {
-    private readonly GrpcChannel _channel;
-    private readonly SpatialTracerClient _client;
-    private readonly ResiliencePipeline<TraceResponse> _breaker;
-    private readonly CircuitBreakerStateProvider _breakerState = new();
-    private readonly CancellationTokenSource _stop = new();
+    private readonly TracePoolOptions _options;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
     private readonly Task _watch;
     private int _outstanding;
+    private long _refusedUntil;
     private volatile WorkerHealth _health;
 
-    public PoolWorker(string address, TracePoolOptions options, ILogger logger)
+    public PoolWorker(string key, Uri address, TracePoolOptions options, TimeProvider time, ILogger logger)
     {
+        Key = key;
         Address = address;
+        _options = options;
+        _time = time;
         _logger = logger;
-        _channel = GrpcChannel.ForAddress(address);
-        _client = new SpatialTracerClient(_channel);
-        _breaker = new ResiliencePipelineBuilder<TraceResponse>()
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<TraceResponse>
-            {
-                FailureRatio = options.BreakerFailureRatio,
-                MinimumThroughput = Math.Max(2, options.BreakerMinimumThroughput),
-                SamplingDuration = TimeSpan.FromSeconds(10),
-                BreakDuration = options.BreakDuration,
-                // The worker's own faults, not the request's: a bad request says nothing about the worker.
-                ShouldHandle = new PredicateBuilder<TraceResponse>().Handle<RpcException>(e => e.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown),
-                StateProvider = _breakerState,
-            })
-            .Build();
         _watch = options.WatchHealth ? Task.Run(WatchHealthAsync) : Task.CompletedTask;
     }
 
-    public string Address { get; }
+    /// <summary>The worker's key, <c>host:port</c> in lower case (<see cref="KeyOf(string, int)"/>).</summary>
+    public string Key { get; }
+
+    public Uri Address { get; }
 
     public int Outstanding => Volatile.Read(ref _outstanding);
 
     public WorkerHealth Health => _health;
 
-    public bool CircuitOpen => _breakerState.CircuitState is CircuitState.Open or CircuitState.Isolated;
+    /// <summary>True while the worker is passed over for having refused a call.</summary>
+    public bool Refusing => _time.GetTimestamp() < Volatile.Read(ref _refusedUntil);
 
-    /// <summary>Calls the worker through its breaker; an open circuit is UNAVAILABLE, so the call moves on.</summary>
-    public async Task<TraceResponse> TraceAsync(TraceRequest request, DateTime deadline, CancellationToken cancellationToken)
+    public static string KeyOf(string host, int port) => $"{host.ToLowerInvariant()}:{port}";
+
+    /// <summary>The worker said UNAVAILABLE or RESOURCE_EXHAUSTED, or could not be reached: pass it over for a while.</summary>
+    public void MarkRefused()
     {
-        Interlocked.Increment(ref _outstanding);
-        try
+        var until = _time.GetTimestamp() + (long)(_options.RefusalCooldown.TotalSeconds * _time.TimestampFrequency);
+        Volatile.Write(ref _refusedUntil, until);
+    }
+
+    void ISubchannelCallTracker.Start() => Interlocked.Increment(ref _outstanding);
+
+    void ISubchannelCallTracker.Complete(CompletionContext context)
+    {
+        Interlocked.Decrement(ref _outstanding);
+        if (context.Error is not null)
         {
-            return await _breaker.ExecuteAsync(
-                async token => await _client.TraceAsync(request, new CallOptions(Deadline: deadline, CancellationToken: token)),
-                cancellationToken);
-        }
-        catch (BrokenCircuitException)
-        {
-            throw new RpcException(StatusCode.Unavailable, $"Worker {Address} is out of rotation after repeated failures (circuit open).");
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _outstanding);
+            MarkRefused();
         }
     }
 
@@ -86,30 +79,40 @@ internal sealed partial class PoolWorker : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _watch;
-        _channel.Dispose();
         _stop.Dispose();
     }
 
     /// <summary>Follows Health/Watch; a broken watch marks the worker NOT_SERVING until it answers again.</summary>
     private async Task WatchHealthAsync()
     {
-        var health = new HealthClient(_channel);
+        using var channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions
+        {
+            Credentials = Address.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
+        });
+        var health = new Health.HealthClient(channel);
         var backoff = TimeSpan.FromMilliseconds(200);
         while (!_stop.IsCancellationRequested)
         {
             try
             {
-                using var call = health.Watch(Worker.WorkerState.ServiceName, new CallOptions(CancellationToken: _stop.Token));
+                using var call = health.Watch(new HealthCheckRequest { Service = Worker.WorkerState.ServiceName }, cancellationToken: _stop.Token);
                 await foreach (var update in call.ResponseStream.ReadAllAsync(_stop.Token))
                 {
                     _health = update.Status == ServingStatus.Serving ? WorkerHealth.Serving : WorkerHealth.NotServing;
                     backoff = TimeSpan.FromMilliseconds(200);
                 }
+                // The worker ended the watch: it is stopping.
                 _health = WorkerHealth.NotServing;
             }
             catch (Exception) when (_stop.IsCancellationRequested)
             {
                 // Disposal: a cancelled call ends as RpcException(CANCELLED), not as OperationCanceledException.
+                return;
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unimplemented)
+            {
+                LogNoHealthService(_logger, Address);
+                _health = WorkerHealth.Unknown;
                 return;
             }
             catch (RpcException ex)
@@ -122,7 +125,7 @@ internal sealed partial class PoolWorker : IAsyncDisposable
             }
             try
             {
-                await Task.Delay(backoff, _stop.Token);
+                await Task.Delay(backoff, _time, _stop.Token);
             }
             catch (OperationCanceledException)
             {
@@ -133,5 +136,8 @@ internal sealed partial class PoolWorker : IAsyncDisposable
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pool worker {Address} is unreachable: {Detail}")]
-    private static partial void LogUnreachable(ILogger logger, string address, string detail);
+    private static partial void LogUnreachable(ILogger logger, Uri address, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pool worker {Address} has no health service; it is balanced on its calls alone")]
+    private static partial void LogNoHealthService(ILogger logger, Uri address);
 }

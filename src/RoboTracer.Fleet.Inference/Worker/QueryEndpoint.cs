@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Grpc;
 
 namespace RoboTracer.Fleet.Inference.Worker;
 

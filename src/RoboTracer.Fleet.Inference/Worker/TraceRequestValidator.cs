@@ -1,5 +1,5 @@
+using Grpc.Core;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Grpc;
 using RoboTracer.Fleet.Vision;
 
 namespace RoboTracer.Fleet.Inference.Worker;
@@ -118,5 +118,5 @@ public static class TraceRequestValidator
         }
     }
 
-    private static RpcException Invalid(string detail) => new(StatusCode.InvalidArgument, detail);
+    private static RpcException Invalid(string detail) => new(new Status(StatusCode.InvalidArgument, detail));
 }

@@ -1,6 +1,6 @@
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Grpc;
 using RoboTracer.Fleet.Inference.Backends;
 using RoboTracer.Fleet.Inference.Batching;
 
@@ -45,7 +45,7 @@ public sealed class BackendRegistry(IEnumerable<BackendBatcher> batchers) : IAsy
     /// <summary>The batcher of <paramref name="name"/>; INVALID_ARGUMENT naming the available ones otherwise.</summary>
     public BackendBatcher Get(string name) => _batchers.TryGetValue(name, out var batcher)
         ? batcher
-        : throw new RpcException(StatusCode.InvalidArgument, $"backend '{name}' is not served by this worker; available: {string.Join(", ", _batchers.Keys)}.");
+        : throw new RpcException(new Status(StatusCode.InvalidArgument, $"backend '{name}' is not served by this worker; available: {string.Join(", ", _batchers.Keys)}."));
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

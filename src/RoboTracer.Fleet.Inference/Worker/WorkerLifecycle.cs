@@ -2,9 +2,9 @@ namespace RoboTracer.Fleet.Inference.Worker;
 
 /// <summary>
 /// Warms every backend while the worker reports NOT_SERVING, and drains on shutdown (SIGTERM): health goes
-/// NOT_SERVING, new requests get UNAVAILABLE, and stopping waits for the in-flight ones. The health Watch streams
-/// end after this (RoboTracer.Fleet.Grpc's health service ends them in its own stopping step, registered earlier
-/// and so run later), so watchers hear NOT_SERVING first.
+/// NOT_SERVING, new requests get UNAVAILABLE, and stopping waits for the in-flight ones. Grpc.AspNetCore.HealthChecks
+/// ends the Watch streams with NOT_SERVING when the application stops, which comes after <see cref="StoppingAsync"/>
+/// on <c>StopAsync</c> and before it on Ctrl-C or SIGTERM; <see cref="WorkerState.Admit"/> refuses in both orders.
 /// </summary>
 /// <remarks>
 /// The order against the web server matters, and registration order cannot give it: <c>WebApplicationBuilder</c>

@@ -40,13 +40,7 @@ internal sealed partial class FleetNode(
         var selection = StoreSelection.FromConfiguration(configuration);
         LogOpeningStore(selection.Describe());
         _store = await selection.OpenAsync(cancellationToken);
-        var poolOptions = TracePoolOptions.FromConfiguration(configuration);
-        if (poolOptions.Workers.Count == 0)
-        {
-            throw new InvalidOperationException(
-                "No inference pool workers are configured: set services:pool:grpc:0 (env services__pool__grpc__0=http://host:port) or Pool:Workers.");
-        }
-        _pool = new TracePool(poolOptions, loggerFactory);
+        _pool = TracePool.FromConfiguration(configuration, loggerFactory);
         _frames = new FrameCache(_store, options.FrameCacheBytes);
         var fleet = configuration.GetSection("Fleet");
         _runtime = new GrainRuntime(new GrainRuntimeOptions { NodeId = Environment.MachineName, LoggerFactory = loggerFactory })

@@ -1,8 +1,6 @@
+using Grpc.Core;
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Grains;
-using RoboTracer.Fleet.Grpc;
-using RoboTracer.Fleet.Grpc.Server;
-using RoboTracer.Fleet.Grpc.Services;
 using RoboTracer.Fleet.Orchestrator.Hosting;
 using Wire = RoboTracer.Fleet.Contracts.V1;
 
@@ -15,16 +13,11 @@ namespace RoboTracer.Fleet.Orchestrator.Robots;
 /// with INVALID_ARGUMENT and changes nothing; the robot's grain learns of every disconnect at once.
 /// </summary>
 internal sealed partial class RobotLinkService(FleetNode node, RobotSessions sessions, ObservationIngest observations, OrchestratorOptions options, IHostApplicationLifetime lifetime, ILogger<RobotLinkService> logger)
-    : IGrpcService<RobotLinkService>
+    : Wire.RobotLink.RobotLinkBase
 {
-    public static void Bind(GrpcServiceBinder<RobotLinkService> binder)
+    public override async Task Connect(IAsyncStreamReader<Wire.RobotMessage> requestStream, IServerStreamWriter<Wire.OrchestratorMessage> responseStream, ServerCallContext context)
     {
-        ArgumentNullException.ThrowIfNull(binder);
-        binder.AddDuplexStreaming(RobotLinkGrpc.Connect, (service, requests, responses, context) => service.ConnectAsync(requests, responses, context));
-    }
-
-    public async Task ConnectAsync(IAsyncStreamReader<Wire.RobotMessage> requests, IServerStreamWriter<Wire.OrchestratorMessage> responses, ServerCallContext context)
-    {
+        var (requests, responses) = (requestStream, responseStream);
         var hello = await ReadHelloAsync(requests, context);
         var robot = Authenticate(hello, context);
         var robotGrain = node.Grains.GetRobot(robot);
@@ -36,7 +29,7 @@ internal sealed partial class RobotLinkService(FleetNode node, RobotSessions ses
         catch (Exception e) when (e is ArgumentException or LinkProtocolException)
         {
             LogRejected(robot, e.Message);
-            throw new RpcException(StatusCode.InvalidArgument, $"robot '{robot}' was not registered: {e.Message}");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"robot '{robot}' was not registered: {e.Message}"));
         }
 
         // The link ends with the call, or when the server stops (robots reconnect to the next instance).
@@ -56,13 +49,13 @@ internal sealed partial class RobotLinkService(FleetNode node, RobotSessions ses
         catch (OperationCanceledException) when (session.Replaced)
         {
             reason = "a newer connection replaced this one";
-            throw new RpcException(StatusCode.Aborted, $"robot '{robot}' connected again; this older link is closed");
+            throw new RpcException(new Status(StatusCode.Aborted, $"robot '{robot}' connected again; this older link is closed"));
         }
         catch (Exception e) when (e is LinkProtocolException or ArgumentException)
         {
             reason = "the robot sent a malformed message: " + e.Message;
             LogRejected(robot, e.Message);
-            throw new RpcException(StatusCode.InvalidArgument, e.Message);
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
         }
         catch (Exception e) when (callOrServer.IsCancellationRequested || e is OperationCanceledException or IOException)
         {
@@ -87,22 +80,22 @@ internal sealed partial class RobotLinkService(FleetNode node, RobotSessions ses
         {
             if (!await requests.MoveNext(timeout.Token))
             {
-                throw new RpcException(StatusCode.InvalidArgument, "the link closed before the robot said hello");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "the link closed before the robot said hello"));
             }
         }
         catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
         {
-            throw new RpcException(StatusCode.DeadlineExceeded, $"no hello within {options.HelloTimeout.TotalSeconds:0.#} s of opening the link");
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"no hello within {options.HelloTimeout.TotalSeconds:0.#} s of opening the link"));
         }
         return requests.Current.Hello
-            ?? throw new RpcException(StatusCode.InvalidArgument, $"the first message on the link must be a hello, not {requests.Current.BodyCase}");
+            ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"the first message on the link must be a hello, not {requests.Current.BodyCase}"));
     }
 
     private RobotId Authenticate(Wire.Hello hello, ServerCallContext context)
     {
         if (string.IsNullOrWhiteSpace(hello.RobotId))
         {
-            throw new RpcException(StatusCode.InvalidArgument, "the hello has no robot_id");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "the hello has no robot_id"));
         }
         RobotId robot;
         try
@@ -111,14 +104,14 @@ internal sealed partial class RobotLinkService(FleetNode node, RobotSessions ses
         }
         catch (ArgumentException e)
         {
-            throw new RpcException(StatusCode.InvalidArgument, e.Message);
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
         }
         var presented = hello.Token is { Length: > 0 } token ? token : OrchestratorOptions.BearerToken(context.RequestHeaders.GetValue("authorization"));
         // One answer for an unknown robot and a wrong token: the link does not tell which robot ids exist.
         if (!options.RobotTokens.TryGetValue(robot.Value, out var expected) || !OrchestratorOptions.SecretMatches(presented, expected))
         {
             LogUnauthenticated(robot, context.Peer);
-            throw new RpcException(StatusCode.Unauthenticated, $"robot '{robot}' is unknown or its token is wrong");
+            throw new RpcException(new Status(StatusCode.Unauthenticated, $"robot '{robot}' is unknown or its token is wrong"));
         }
         return robot;
     }

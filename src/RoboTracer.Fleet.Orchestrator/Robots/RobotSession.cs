@@ -1,5 +1,5 @@
+using Grpc.Core;
 using RoboTracer.Fleet.Domain.Ids;
-using RoboTracer.Fleet.Grpc;
 using Wire = RoboTracer.Fleet.Contracts.V1;
 
 namespace RoboTracer.Fleet.Orchestrator.Robots;

@@ -33,8 +33,9 @@ internal sealed class RobotSessions(TaskTelemetry telemetry) : IRobotCommandChan
     public Task ExecuteTraceAsync(ExecuteTraceCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        telemetry.RobotStepDispatched(command);
-        return Current(command.Robot).SendAsync(LinkMapping.ToWire(command), cancellationToken);
+        var message = LinkMapping.ToWire(command);
+        message.ExecuteTrace.Traceparent = telemetry.RobotStepDispatched(command) ?? string.Empty;
+        return Current(command.Robot).SendAsync(message, cancellationToken);
     }
 
     public Task CancelStepAsync(CancelStepCommand command, CancellationToken cancellationToken)

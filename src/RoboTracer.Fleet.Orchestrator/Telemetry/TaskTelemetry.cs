@@ -45,14 +45,18 @@ internal sealed class TaskTelemetry : IDisposable
         return activity;
     }
 
-    /// <summary>A robot step: a span from the moment the trace is sent down the link.</summary>
-    public void RobotStepDispatched(ExecuteTraceCommand command)
+    /// <summary>
+    /// A robot step: a span from the moment the trace is sent down the link. Returns its W3C <c>traceparent</c>, which
+    /// the command carries so the robot's spans join the task's trace; null when nothing listens.
+    /// </summary>
+    public string? RobotStepDispatched(ExecuteTraceCommand command)
     {
         using var activity = Child("robot.step", command.Task, ActivityKind.Producer);
         activity?.SetTag("robotracer.step", command.StepIndex);
         activity?.SetTag("robotracer.trace", command.Trace.Value);
         activity?.SetTag("robotracer.robot", command.Robot.Value);
         activity?.SetTag("robotracer.points", command.Points.Points3D.Count);
+        return activity is { IdFormat: ActivityIdFormat.W3C } ? activity.Id : null;
     }
 
     public void Forget(TaskId task) => _roots.TryRemove(task, out _);

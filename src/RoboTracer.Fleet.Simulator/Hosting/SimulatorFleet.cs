@@ -1,6 +1,6 @@
+using Grpc.Net.Client;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using RoboTracer.Fleet.Grpc.Client;
 using RoboTracer.Fleet.Simulator.Configuration;
 using RoboTracer.Fleet.Simulator.Robots;
 
@@ -20,7 +20,19 @@ internal sealed class SimulatorFleet(SimulatorOptions options, TimeProvider time
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var channel = GrpcChannel.ForAddress(options.Orchestrator, new GrpcChannelOptions { MaxSendMessageSize = 64 * 1024 * 1024 });
+        using var channel = GrpcChannel.ForAddress(options.Orchestrator, new GrpcChannelOptions
+        {
+            MaxSendMessageSize = 64 * 1024 * 1024,
+            HttpHandler = new SocketsHttpHandler
+            {
+                // Kestrel serves 100 streams per connection by default and every robot holds one link open.
+                EnableMultipleHttp2Connections = true,
+                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                // A vanished orchestrator is noticed by PINGs, so robots reconnect instead of waiting on a dead link.
+                KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+            },
+        });
         var robotLogger = loggers.CreateLogger<SimulatedRobot>();
         var robots = new List<SimulatedRobot>(options.Robots);
         // Scene generation is cheap, but at a thousand robots it is still worth leaving the host's start-up thread.

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
+using Grpc.Core;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Grpc;
 
 namespace RoboTracer.Fleet.Simulator.Robots;
 

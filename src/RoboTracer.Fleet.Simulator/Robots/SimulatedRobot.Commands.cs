@@ -87,7 +87,7 @@ internal sealed partial class SimulatedRobot
             var points = new List<Point3D>(command.Points3D.Count + 1) { start };
             points.AddRange(command.Points3D.Select(RobotWire.FromWire));
             var speed = command.MaxSpeedMps > 0 ? Math.Min(command.MaxSpeedMps, _settings.SpeedMetresPerSecond) : _settings.SpeedMetresPerSecond;
-            run = new StepRun(command, _scene.Ids[index], new TracePath(points), plan, speed);
+            run = new StepRun(Id, command, _scene.Ids[index], new TracePath(points), plan, speed);
             _current = run;
             _session?.Send(new RobotMessage { StepUpdate = RobotWire.Update(run, StepState.Accepted, 0) });
             _logger.LogInformation("{Robot}: step {Step} of task {Task}: following trace {Trace} with the {Object} ({Points} points, {Length:F2} m at {Speed:F2} m/s)",
@@ -120,6 +120,7 @@ internal sealed partial class SimulatedRobot
             _current = null;
             var detail = command.Reason.Length > 0 ? "cancelled: " + command.Reason : "cancelled by the orchestrator";
             _session?.Send(new RobotMessage { StepUpdate = RobotWire.Update(run, StepState.Cancelled, progress, detail: detail) });
+            run.RecordOutcome(StepState.Cancelled, detail);
             SendObservationLocked();
             _logger.LogInformation("{Robot}: step {Step} cancelled at {Progress:P0}", Id, run.StepId, progress);
         }

@@ -293,6 +293,7 @@ internal sealed partial class SimulatedRobot
             }
             _current = null;
             _session?.Send(new RobotMessage { StepUpdate = RobotWire.Update(run, state, progress, failure, detail) });
+            run.RecordOutcome(state, detail);
             SendObservationLocked();
             if (state == StepState.Succeeded)
             {

@@ -1,8 +1,7 @@
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Grpc;
-using RoboTracer.Fleet.Grpc.Client;
-using RoboTracer.Fleet.Grpc.Services;
 using RoboTracer.Fleet.Simulator.Configuration;
 using RoboTracer.Fleet.Simulator.Faults;
 using RoboTracer.Fleet.Simulator.Scenes;
@@ -29,8 +28,8 @@ internal sealed partial class SimulatedRobot
     private static readonly string SoftwareVersion = "robotracer-sim/" + (typeof(SimulatedRobot).Assembly.GetName().Version?.ToString() ?? "0");
 
     private readonly RobotSettings _settings;
-    private readonly RobotLinkClient _client;
-    private readonly Uri _address;
+    private readonly RobotLink.RobotLinkClient _client;
+    private readonly string _address;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly StepPlanner _planner;
@@ -52,8 +51,8 @@ internal sealed partial class SimulatedRobot
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(channel);
         _settings = settings;
-        _client = new RobotLinkClient(channel);
-        _address = channel.Address;
+        _client = new RobotLink.RobotLinkClient(channel);
+        _address = channel.Target;
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _scene = SceneFactory.Create(Seeds.Derive(settings.Seed, 1), settings.ImageWidth, settings.ImageHeight);
@@ -139,7 +138,7 @@ internal sealed partial class SimulatedRobot
         {
             headers.Add("authorization", "Bearer " + _settings.Token);
         }
-        using var call = _client.Connect(new CallOptions(headers, CancellationToken: session.Token));
+        using var call = _client.Connect(new CallOptions(headers, cancellationToken: session.Token));
         var pump = session.PumpAsync(call.RequestStream);
         Task heartbeats = Task.CompletedTask;
         try

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using RoboTracer.Fleet.Contracts.V1;
 using RoboTracer.Fleet.Simulator.Faults;
 using Point3D = RoboTracer.Fleet.Domain.Geometry.Point3D;
@@ -9,9 +10,11 @@ namespace RoboTracer.Fleet.Simulator.Robots;
 /// Whoever takes a run off the robot (cancel, replacement, link loss) reports its end; the run itself only
 /// reports while it is still the robot's current run.
 /// </summary>
-internal sealed class StepRun(ExecuteTrace command, string objectId, TracePath path, StepPlan plan, double speedMetresPerSecond)
+internal sealed class StepRun(string robot, ExecuteTrace command, string objectId, TracePath path, StepPlan plan, double speedMetresPerSecond)
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly Activity? _activity = RobotTelemetry.StartExecution(robot, command);
+    private int _stopped;
     private double _target;
     private DateTimeOffset _segmentStart;
 
@@ -75,5 +78,23 @@ internal sealed class StepRun(ExecuteTrace command, string objectId, TracePath p
         return Math.Clamp(At + travelled, At, _target);
     }
 
-    public void Stop() => _stop.Cancel();
+    /// <summary>Records how the run ended on its span (call before <see cref="Stop"/>).</summary>
+    public void RecordOutcome(StepState state, string detail)
+    {
+        _activity?.SetTag("robotracer.outcome", state.ToString());
+        if (state == StepState.Failed)
+        {
+            _activity?.SetStatus(ActivityStatusCode.Error, detail);
+        }
+    }
+
+    /// <summary>Cancels the run's timers and ends its span. Safe to call again.</summary>
+    public void Stop()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            _stop.Cancel();
+            _activity?.Dispose();
+        }
+    }
 }

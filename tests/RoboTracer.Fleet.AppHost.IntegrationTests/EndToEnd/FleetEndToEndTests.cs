@@ -65,7 +65,7 @@ public sealed class FleetEndToEndTests
     }
 
     [Fact]
-    public async Task With_an_OTLP_endpoint_the_spans_of_a_task_arrive_from_submission_through_planning_tracing_and_robot_steps()
+    public async Task With_an_OTLP_endpoint_one_trace_per_task_crosses_from_submission_through_planning_the_pool_workers_and_the_robots()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
         await using var fleet = await FleetProcess.StartAsync("sqlite", new Dictionary<string, string>
@@ -78,15 +78,26 @@ public sealed class FleetEndToEndTests
         var task = await SubmitAsync(fleet, "put the red cup on the plate");
         await FleetApi.WaitForTaskAsync(fleet.Http, task, FleetApi.IsTerminal, TimeSpan.FromMinutes(2));
 
-        string[] expected = ["task.submit", "task.plan", "trace.query", "robot.step"];
+        string[] expected = ["task.submit", "task.plan", "trace.query", "robot.step", "robot.execute"];
         await OtlpReceiver.WaitUntilAsync(
             () => expected.All(name => receiver.Spans.Any(s => s.Name == name && s.Attributes.GetValueOrDefault("robotracer.task") == task)),
             TimeSpan.FromSeconds(60),
             $"spans {string.Join(", ", expected)} of task {task}");
         var spans = receiver.Spans.Where(s => s.Attributes.GetValueOrDefault("robotracer.task") == task).ToList();
-        Assert.All(spans, s => Assert.Equal("orchestrator", s.ServiceName));
-        // The pool workers export too: their server spans for the trace calls.
-        Assert.Contains(receiver.Spans, s => s.ServiceName.StartsWith("pool", StringComparison.Ordinal));
+        var trace = Assert.Single(spans.Select(s => s.TraceId).Distinct());
+        Assert.All(spans.Where(s => s.Name != "robot.execute"), s => Assert.Equal("orchestrator", s.ServiceName));
+        // The robot's span of following a trace is a child of the orchestrator's span that sent it.
+        var sent = spans.Where(s => s.Name == "robot.step").Select(s => s.SpanId).ToHashSet();
+        Assert.All(spans.Where(s => s.Name == "robot.execute"), s =>
+        {
+            Assert.Equal("simulator", s.ServiceName);
+            Assert.Contains(s.ParentSpanId, sent);
+        });
+        // A pool worker's server span of a trace call belongs to the same trace (grpc-dotnet client → ASP.NET Core).
+        await OtlpReceiver.WaitUntilAsync(
+            () => receiver.Spans.Any(s => s.TraceId == trace && s.ServiceName.StartsWith("pool", StringComparison.Ordinal) && s.Kind == ReceivedSpan.ServerKind),
+            TimeSpan.FromSeconds(60),
+            $"a pool worker's server span in trace {trace}");
     }
 
     [Fact]

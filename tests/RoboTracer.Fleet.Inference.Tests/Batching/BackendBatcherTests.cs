@@ -1,6 +1,6 @@
+using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Grpc;
 using RoboTracer.Fleet.Inference.Backends;
 using RoboTracer.Fleet.Inference.Batching;
 

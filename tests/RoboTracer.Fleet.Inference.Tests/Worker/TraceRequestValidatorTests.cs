@@ -1,6 +1,6 @@
 using Google.Protobuf;
+using Grpc.Core;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Grpc;
 using RoboTracer.Fleet.Inference.Worker;
 
 namespace RoboTracer.Fleet.Inference.Tests.Worker;

@@ -1,19 +1,23 @@
-using RoboTracer.Fleet.Grpc;
-using RoboTracer.Fleet.Grpc.Health;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.HealthCheck;
 using RoboTracer.Fleet.Inference.Worker;
-using ServingStatus = RoboTracer.Fleet.Contracts.Health.V1.HealthCheckResponse.Types.ServingStatus;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace RoboTracer.Fleet.Inference.Tests.Worker;
 
 /// <summary>Warm-up, serving and drain: what the worker admits and what its health service says.</summary>
-public sealed class WorkerStateTests
+public sealed class WorkerStateTests : IDisposable
 {
-    private readonly HealthStatusRegistry _health = new();
+    private readonly HealthServiceImpl _health = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    public void Dispose() => _stopping.Dispose();
 
     [Fact]
     public void A_warming_worker_is_not_serving_and_refuses_requests_with_unavailable()
     {
-        var state = new WorkerState(_health);
+        var state = new WorkerState(_health, _stopping.Token);
         state.MarkWarming();
 
         var ex = Assert.Throws<RpcException>(() => state.Admit());
@@ -28,7 +32,7 @@ public sealed class WorkerStateTests
     [Fact]
     public void A_serving_worker_admits_and_counts_requests()
     {
-        var state = new WorkerState(_health);
+        var state = new WorkerState(_health, _stopping.Token);
         state.MarkWarming();
         state.MarkServing();
 
@@ -44,7 +48,7 @@ public sealed class WorkerStateTests
     [Fact]
     public async Task Draining_waits_for_in_flight_requests_and_refuses_new_ones()
     {
-        var state = new WorkerState(_health);
+        var state = new WorkerState(_health, _stopping.Token);
         state.MarkWarming();
         state.MarkServing();
         var lease = state.Admit();
@@ -63,7 +67,7 @@ public sealed class WorkerStateTests
     [Fact]
     public async Task Draining_an_idle_worker_completes_at_once()
     {
-        var state = new WorkerState(_health);
+        var state = new WorkerState(_health, _stopping.Token);
         state.MarkWarming();
         state.MarkServing();
 
@@ -72,5 +76,31 @@ public sealed class WorkerStateTests
         Assert.Equal(ServingStatus.NotServing, Status(""));
     }
 
-    private ServingStatus Status(string service) => _health.TryGetStatus(service, out var status) ? status : ServingStatus.ServiceUnknown;
+    [Fact]
+    public async Task A_stopping_host_refuses_new_requests_before_the_drain_starts()
+    {
+        var state = new WorkerState(_health, _stopping.Token);
+        state.MarkWarming();
+        state.MarkServing();
+
+        await _stopping.CancelAsync();
+        var ex = Assert.Throws<RpcException>(() => state.Admit());
+
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        Assert.Equal("Worker is draining for shutdown; retry on another worker.", ex.Status.Detail);
+        Assert.False(state.IsServing);
+        Assert.Equal(0, state.InFlight);
+    }
+
+    private ServingStatus Status(string service)
+    {
+        try
+        {
+            return _health.Check(new HealthCheckRequest { Service = service }, null!).Result.Status;
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            return ServingStatus.ServiceUnknown;
+        }
+    }
 }

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
+using Grpc.Core;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Grpc;
 
 namespace RoboTracer.Fleet.Simulator.Tests.Infrastructure;
 

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using RoboTracer.Fleet.Grpc.Server;
 
 namespace RoboTracer.Fleet.Simulator.Tests.Infrastructure;
 

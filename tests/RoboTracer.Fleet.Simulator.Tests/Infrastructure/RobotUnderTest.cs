@@ -1,4 +1,4 @@
-using RoboTracer.Fleet.Grpc.Client;
+using Grpc.Net.Client;
 using RoboTracer.Fleet.Simulator.Configuration;
 using RoboTracer.Fleet.Simulator.Robots;
 

@@ -4,12 +4,14 @@ namespace RoboTracer.Fleet.Testing.Otlp;
 /// Decodes the OTLP export requests (opentelemetry-proto collector/*/v1): each holds Resource{Spans|Metrics|Logs} at
 /// field 1, each of those a Resource at 1 and Scope{Spans|Metrics|Logs} at 2, each of those an InstrumentationScope
 /// at 1 and its items at 2. A Resource's attributes are KeyValue at 1; KeyValue is key 1, AnyValue 2; AnyValue's
-/// string_value is 1. Span: name 5, kind 6, attributes 9. Metric: name 1. LogRecord: body 5, attributes 6.
+/// string_value is 1. Span: trace_id 1, span_id 2, parent_span_id 4, name 5, kind 6, attributes 9. Metric: name 1.
+/// LogRecord: body 5, attributes 6.
 /// </summary>
 public static class OtlpDecoder
 {
     public static IEnumerable<ReceivedSpan> Spans(ReadOnlyMemory<byte> request) =>
-        Items(request, (service, scope, span) => new ReceivedSpan(service, scope, ProtoReader.String(span, 5), (int)ProtoReader.Varint(span, 6), Attributes(span, 9)));
+        Items(request, (service, scope, span) => new ReceivedSpan(service, scope, ProtoReader.String(span, 5), (int)ProtoReader.Varint(span, 6), Attributes(span, 9),
+            Hex(span, 1), Hex(span, 2), Hex(span, 4)));
 
     public static IEnumerable<ReceivedMetric> Metrics(ReadOnlyMemory<byte> request) =>
         Items(request, (service, scope, metric) => new ReceivedMetric(service, scope, ProtoReader.String(metric, 1)));
@@ -33,6 +35,8 @@ public static class OtlpDecoder
             }
         }
     }
+
+    private static string Hex(ReadOnlyMemory<byte> message, int fieldNumber) => Convert.ToHexStringLower(ProtoReader.Message(message, fieldNumber).Span);
 
     private static Dictionary<string, string> Attributes(ReadOnlyMemory<byte> message, int fieldNumber)
     {

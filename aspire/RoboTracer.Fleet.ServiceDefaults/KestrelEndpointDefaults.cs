@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace RoboTracer.Fleet.Grpc.Server;
+namespace RoboTracer.Fleet.ServiceDefaults;
 
 /// <summary>
 /// The named endpoints every fleet service understands (DESIGN.md §4): <c>Grpc</c> speaks HTTP/2 (prior knowledge

@@ -1,0 +1,76 @@
+using System.Net;
+using Grpc.Core;
+using Grpc.Net.Client.Balancer;
+using Microsoft.Extensions.ServiceDiscovery;
+
+namespace RoboTracer.Fleet.Inference.Pool;
+
+/// <summary>
+/// Resolves the channel address <c>fleet-pool:///</c> to the workers: the addresses in <c>Pool:Workers</c> and the
+/// <c>grpc</c> endpoints of each service in <c>Pool:Services</c>, found by Microsoft.Extensions.ServiceDiscovery
+/// (configuration, as the Aspire AppHost writes it; DNS where registered). It resolves again when discovery says its
+/// answer changed and when the balancer asks (a worker became unreachable).
+/// </summary>
+internal sealed class PoolResolver(TracePoolOptions options, ServiceEndpointResolver discovery, ILoggerFactory loggerFactory)
+    : PollingResolver(loggerFactory)
+{
+    private IDisposable? _changeRegistration;
+
+    protected override async Task ResolveAsync(CancellationToken cancellationToken)
+    {
+        var scheme = options.Tls ? Uri.UriSchemeHttps : Uri.UriSchemeHttp;
+        var addresses = new List<BalancerAddress>();
+        foreach (var worker in options.Workers)
+        {
+            var uri = new Uri(worker);
+            addresses.Add(new BalancerAddress(uri.Host, uri.Port));
+        }
+        var changes = new List<Microsoft.Extensions.Primitives.IChangeToken>();
+        foreach (var service in options.Services)
+        {
+            var source = await discovery.GetEndpointsAsync($"{scheme}://_grpc.{service}", cancellationToken);
+            changes.Add(source.ChangeToken);
+            foreach (var endpoint in source.Endpoints)
+            {
+                addresses.Add(endpoint.EndPoint switch
+                {
+                    UriEndPoint { Uri: var uri } => new BalancerAddress(uri.Host, uri.Port),
+                    DnsEndPoint dns => new BalancerAddress(dns.Host, dns.Port),
+                    IPEndPoint ip => new BalancerAddress(ip.Address.ToString(), ip.Port),
+                    var other => throw new InvalidOperationException($"service discovery gave '{other}' for '{service}', which is not a host and port"),
+                });
+            }
+        }
+        _changeRegistration?.Dispose();
+        _changeRegistration = new Microsoft.Extensions.Primitives.CompositeChangeToken(changes).RegisterChangeCallback(_ => Refresh(), null);
+
+        var distinct = addresses.DistinctBy(a => PoolWorker.KeyOf(a.EndPoint.Host, a.EndPoint.Port)).ToList();
+        Listener(distinct.Count > 0
+            ? ResolverResult.ForResult(distinct)
+            : ResolverResult.ForFailure(new Status(StatusCode.Unavailable, Describe(options))));
+    }
+
+    /// <summary>What to configure when no worker is found.</summary>
+    public static string Describe(TracePoolOptions options) =>
+        $"No inference pool worker is configured: set Pool:Workers (e.g. http://host:50051) or the grpc endpoint of the service(s) {string.Join(", ", options.Services)} (e.g. services__{options.Services.FirstOrDefault() ?? "pool"}__grpc__0=http://host:port).";
+
+    protected override void Dispose(bool disposing)
+    {
+        _changeRegistration?.Dispose();
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>Creates the <see cref="PoolResolver"/> for the scheme <c>fleet-pool</c>.</summary>
+internal sealed class PoolResolverFactory(TracePoolOptions options, ServiceEndpointResolver discovery) : ResolverFactory
+{
+    public const string Scheme = "fleet-pool";
+
+    public override string Name => Scheme;
+
+    public override Resolver Create(ResolverOptions resolverOptions)
+    {
+        ArgumentNullException.ThrowIfNull(resolverOptions);
+        return new PoolResolver(options, discovery, resolverOptions.LoggerFactory);
+    }
+}
