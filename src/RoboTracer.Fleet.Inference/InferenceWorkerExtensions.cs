@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Grpc.HealthCheck;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using RoboTracer.Fleet.Inference.Backends;
 using RoboTracer.Fleet.Inference.Batching;
@@ -25,6 +26,14 @@ public static class InferenceWorkerExtensions
         builder.Services.Configure<InferenceWorkerOptions>(configuration.GetSection(InferenceWorkerOptions.Section));
         builder.AddFleetGrpc(health => health.Services.Map(WorkerState.ServiceName, check => check.Name == WorkerHealthCheck.Name))
             .AddCheck<WorkerHealthCheck>(WorkerHealthCheck.Name);
+        // Grpc.AspNetCore.HealthChecks also publishes every check's result to the Watch streams each period. The
+        // worker pushes its own state the moment it changes (WorkerState), and a periodic report computed just
+        // before a change and published just after it would undo the change for a whole period (a warm worker
+        // watched as NOT_SERVING). Check still runs the checks on each call, so only the publisher goes.
+        var publisher = builder.Services.FirstOrDefault(descriptor => descriptor.ServiceType == typeof(IHealthCheckPublisher)
+            && descriptor.ImplementationType?.FullName == "Grpc.AspNetCore.HealthChecks.GrpcHealthChecksPublisher")
+            ?? throw new InvalidOperationException("Grpc.AspNetCore.HealthChecks no longer registers GrpcHealthChecksPublisher; check how this version publishes health before removing this line.");
+        builder.Services.Remove(publisher);
         builder.Services.AddSingleton(sp => new InferenceMetrics(sp.GetService<IMeterFactory>()));
         builder.Services.AddSingleton(sp => new WorkerState(sp.GetRequiredService<HealthServiceImpl>(), sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         builder.Services.AddSingleton<TracingWorker>();

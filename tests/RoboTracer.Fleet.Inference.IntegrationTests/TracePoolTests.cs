@@ -93,7 +93,7 @@ public sealed class TracePoolTests
     }
 
     [Fact]
-    public async Task A_deadline_shorter_than_the_queue_wait_is_deadline_exceeded_and_the_request_never_reaches_a_model()
+    public async Task A_deadline_shorter_than_the_queue_wait_is_deadline_exceeded_the_request_never_reaches_a_model_and_no_worker_is_passed_over()
     {
         await using var model = await FakeModelServer.StartAsync();
         var settings = new Dictionary<string, string?>
@@ -106,7 +106,12 @@ public sealed class TracePoolTests
         };
         await using var a = await WorkerHost.StartAsync(settings);
         await using var b = await WorkerHost.StartAsync(settings);
-        await using var pool = Pool(a, b);
+        // A refusal would pass a worker over for the rest of the test: a missed deadline must not count as one.
+        await using var pool = new TracePool(new TracePoolOptions
+        {
+            Workers = [a.GrpcAddress.ToString(), b.GrpcAddress.ToString()],
+            RefusalCooldown = TimeSpan.FromHours(1),
+        });
         // Each worker's backend is busy with a call the model server holds; anything else waits in the queue.
         model.Hold = true;
         var busy = new[] { a, b }.Select(w => w.Client.TraceAsync(TestInputs.Request(instruction: "keep busy"), new CallOptions(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(60))).ResponseAsync).ToList();
@@ -122,6 +127,7 @@ public sealed class TracePoolTests
 
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
         Assert.DoesNotContain(model.Received, r => r.Body.GetProperty("text").GetString()!.Contains("too late", StringComparison.Ordinal));
+        Assert.All(pool.Workers, worker => Assert.False(worker.Refusing, $"{worker.Address} is passed over after a missed deadline"));
     }
 
     [Fact]

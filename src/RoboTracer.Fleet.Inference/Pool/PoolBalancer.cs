@@ -24,12 +24,18 @@ internal sealed class PoolBalancer(LoadBalancerOptions options, PoolWorkers work
         ArgumentNullException.ThrowIfNull(state);
         if (state.Addresses is { Count: > 0 } addresses)
         {
-            // Workers the resolver no longer names stop their health watches in the background.
-            _ = workers.RetainAsync(addresses);
+            workers.Retain(addresses);
         }
         base.UpdateChannelState(state);
     }
 
-    protected override SubchannelPicker CreatePicker(IReadOnlyList<Subchannel> readySubchannels) =>
-        new PoolPicker([.. readySubchannels.Select(s => (s, workers.For(s.CurrentAddress ?? s.GetAddresses()[0])))]);
+    protected override SubchannelPicker CreatePicker(IReadOnlyList<Subchannel> readySubchannels)
+    {
+        var ready = readySubchannels.Select(s => (s, workers.For(s.CurrentAddress ?? s.GetAddresses()[0]))).ToArray();
+        foreach (var (_, worker) in ready)
+        {
+            worker.Connected();
+        }
+        return new PoolPicker(ready);
+    }
 }

@@ -7,7 +7,8 @@ namespace RoboTracer.Fleet.Inference.Pool;
 /// Picks a connected worker for each call: power of two choices on calls in flight among the best tier of workers,
 /// SERVING before not-yet-heard-from, and a worker that just refused a call only when no other can take it. A worker
 /// that reports NOT_SERVING (warming up, draining) gets no call; when every worker does, the call fails with
-/// UNAVAILABLE naming them, and the retry policy tries again within the deadline.
+/// UNAVAILABLE naming them, and the retry policy tries again (at most 5 attempts in all, with backoff), so a pool
+/// that is all warming up fails calls within a second or so rather than holding them to their deadline.
 /// </summary>
 /// <remarks>Health and load are read at each pick, so the picker does not change when they do.</remarks>
 internal sealed class PoolPicker((Subchannel Subchannel, PoolWorker Worker)[] ready) : SubchannelPicker

@@ -12,11 +12,40 @@ namespace RoboTracer.Fleet.Inference.Pool;
 /// answer changed and when the balancer asks (a worker became unreachable).
 /// </summary>
 internal sealed class PoolResolver(TracePoolOptions options, ServiceEndpointResolver discovery, ILoggerFactory loggerFactory)
-    : PollingResolver(loggerFactory)
+    : PollingResolver(loggerFactory, new RetryBackoff())
 {
+    private readonly Lock _gate = new();
     private IDisposable? _changeRegistration;
+    private bool _resolving;
+    private bool _changedWhileResolving;
+    private bool _disposed;
 
     protected override async Task ResolveAsync(CancellationToken cancellationToken)
+    {
+        // A change reported while resolving (which PollingResolver.Refresh would ignore) resolves again here.
+        bool again;
+        do
+        {
+            lock (_gate)
+            {
+                _resolving = true;
+                _changedWhileResolving = false;
+            }
+            var changes = new List<Microsoft.Extensions.Primitives.IChangeToken>();
+            try
+            {
+                await ResolveOnceAsync(changes, cancellationToken);
+            }
+            finally
+            {
+                // Watched even when resolving failed: a later change of configuration resolves again.
+                again = Watch(changes);
+            }
+        }
+        while (again);
+    }
+
+    private async Task ResolveOnceAsync(List<Microsoft.Extensions.Primitives.IChangeToken> changes, CancellationToken cancellationToken)
     {
         var scheme = options.Tls ? Uri.UriSchemeHttps : Uri.UriSchemeHttp;
         var addresses = new List<BalancerAddress>();
@@ -25,7 +54,6 @@ internal sealed class PoolResolver(TracePoolOptions options, ServiceEndpointReso
             var uri = new Uri(worker);
             addresses.Add(new BalancerAddress(uri.Host, uri.Port));
         }
-        var changes = new List<Microsoft.Extensions.Primitives.IChangeToken>();
         foreach (var service in options.Services)
         {
             var source = await discovery.GetEndpointsAsync($"{scheme}://_grpc.{service}", cancellationToken);
@@ -41,9 +69,6 @@ internal sealed class PoolResolver(TracePoolOptions options, ServiceEndpointReso
                 });
             }
         }
-        _changeRegistration?.Dispose();
-        _changeRegistration = new Microsoft.Extensions.Primitives.CompositeChangeToken(changes).RegisterChangeCallback(_ => Refresh(), null);
-
         var distinct = addresses.DistinctBy(a => PoolWorker.KeyOf(a.EndPoint.Host, a.EndPoint.Port)).ToList();
         Listener(distinct.Count > 0
             ? ResolverResult.ForResult(distinct)
@@ -54,10 +79,65 @@ internal sealed class PoolResolver(TracePoolOptions options, ServiceEndpointReso
     public static string Describe(TracePoolOptions options) =>
         $"No inference pool worker is configured: set Pool:Workers (e.g. http://host:50051) or the grpc endpoint of the service(s) {string.Join(", ", options.Services)} (e.g. services__{options.Services.FirstOrDefault() ?? "pool"}__grpc__0=http://host:port).";
 
+    /// <summary>Refreshes when discovery reports a change; true when one was reported during the resolve just done.</summary>
+    private bool Watch(List<Microsoft.Extensions.Primitives.IChangeToken> changes)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+            _changeRegistration?.Dispose();
+            _changeRegistration = new Microsoft.Extensions.Primitives.CompositeChangeToken(changes).RegisterChangeCallback(_ => OnChanged(), null);
+            _resolving = _changedWhileResolving;
+            return _changedWhileResolving;
+        }
+    }
+
+    private void OnChanged()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            if (_resolving)
+            {
+                _changedWhileResolving = true;
+                return;
+            }
+        }
+        Refresh();
+    }
+
     protected override void Dispose(bool disposing)
     {
-        _changeRegistration?.Dispose();
+        lock (_gate)
+        {
+            _disposed = true;
+            _changeRegistration?.Dispose();
+        }
         base.Dispose(disposing);
+    }
+
+    /// <summary>A failed resolve is tried again after 0.1 s, doubling up to 10 s (Grpc.Net.Client's own policy is internal).</summary>
+    private sealed class RetryBackoff : IBackoffPolicyFactory
+    {
+        public IBackoffPolicy Create() => new Policy();
+
+        private sealed class Policy : IBackoffPolicy
+        {
+            private TimeSpan _next = TimeSpan.FromMilliseconds(100);
+
+            public TimeSpan NextBackoff()
+            {
+                var current = _next;
+                _next = TimeSpan.FromTicks(Math.Min(_next.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+                return current;
+            }
+        }
     }
 }
 

@@ -32,6 +32,7 @@ internal sealed partial class PoolWorker : ISubchannelCallTracker, IAsyncDisposa
     private int _outstanding;
     private long _refusedUntil;
     private volatile WorkerHealth _health;
+    private TaskCompletionSource _retryWatch = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public PoolWorker(string key, Uri address, TracePoolOptions options, TimeProvider time, ILogger logger)
     {
@@ -66,12 +67,26 @@ internal sealed partial class PoolWorker : ISubchannelCallTracker, IAsyncDisposa
 
     void ISubchannelCallTracker.Start() => Interlocked.Increment(ref _outstanding);
 
+    /// <remarks>
+    /// Called when the response headers arrive, which for a unary call is when its answer does. Only a failure to
+    /// reach the worker passes it over: a call that ends because its deadline passed or its caller gave up says
+    /// nothing about the worker.
+    /// </remarks>
     void ISubchannelCallTracker.Complete(CompletionContext context)
     {
         Interlocked.Decrement(ref _outstanding);
-        if (context.Error is not null)
+        if (context.Error is HttpRequestException or IOException or System.Net.Sockets.SocketException)
         {
             MarkRefused();
+        }
+    }
+
+    /// <summary>The balancer has a connection to the worker: a broken health watch is retried now, not after its backoff.</summary>
+    public void Connected()
+    {
+        if (_health == WorkerHealth.NotServing)
+        {
+            Volatile.Read(ref _retryWatch).TrySetResult();
         }
     }
 
@@ -88,6 +103,13 @@ internal sealed partial class PoolWorker : ISubchannelCallTracker, IAsyncDisposa
         using var channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions
         {
             Credentials = Address.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
+            HttpHandler = new SocketsHttpHandler
+            {
+                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                // A worker machine that vanishes without closing the connection must not freeze its last status.
+                KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+            },
         });
         var health = new Health.HealthClient(channel);
         var backoff = TimeSpan.FromMilliseconds(200);
@@ -115,17 +137,20 @@ internal sealed partial class PoolWorker : ISubchannelCallTracker, IAsyncDisposa
                 _health = WorkerHealth.Unknown;
                 return;
             }
-            catch (RpcException ex)
+            catch (Exception ex)
             {
                 if (_health != WorkerHealth.NotServing)
                 {
-                    LogUnreachable(_logger, Address, ex.Status.Detail);
+                    LogUnreachable(_logger, Address, ex is RpcException rpc ? rpc.Status.Detail : ex.Message);
                 }
                 _health = WorkerHealth.NotServing;
             }
             try
             {
-                await Task.Delay(backoff, _time, _stop.Token);
+                // Retried after the backoff, or at once when the balancer connects to the worker again.
+                var retry = Interlocked.Exchange(ref _retryWatch, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                await Task.WhenAny(Task.Delay(backoff, _time, _stop.Token), retry.Task);
+                _stop.Token.ThrowIfCancellationRequested();
             }
             catch (OperationCanceledException)
             {

@@ -16,7 +16,8 @@ public sealed record PoolWorkerStatus(string Address, WorkerHealth Health, bool 
 /// The orchestrator's client of the inference pool: one Grpc.Net.Client channel over every worker, with the
 /// <c>fleet_pool</c> balancer (<see cref="PoolPicker"/>: power of two choices on calls in flight among workers that
 /// are not NOT_SERVING by their health watch) and a retry policy: UNAVAILABLE and RESOURCE_EXHAUSTED are retried,
-/// on another worker while one can take the call, within the call's deadline; INVALID_ARGUMENT and every other
+/// up to <see cref="TracePoolOptions.MaxAttempts"/> attempts within the call's deadline, each on another worker
+/// while one can take it (the picker passes over workers that just refused); INVALID_ARGUMENT and every other
 /// status are the answer (retrying a bad request elsewhere gives the same answer). The deadline travels to the
 /// worker as <c>grpc-timeout</c>. Workers come from <see cref="TracePoolOptions.Workers"/> and service discovery.
 /// </summary>
@@ -25,6 +26,7 @@ public sealed class TracePool : IAsyncDisposable
     private readonly TracePoolOptions _options;
     private readonly PoolWorkers _workers;
     private readonly ServiceProvider _channelServices;
+    private readonly ServiceProvider _balancing;
     private readonly GrpcChannel _channel;
     private readonly SpatialTracer.SpatialTracerClient _client;
     private readonly CancellationTokenSource _disposed = new();
@@ -61,13 +63,14 @@ public sealed class TracePool : IAsyncDisposable
         }
         _channelServices = services.BuildServiceProvider();
         discovery ??= _channelServices.GetRequiredService<ServiceEndpointResolver>();
+        _balancing = new ServiceCollection()
+            .AddSingleton<ResolverFactory>(new PoolResolverFactory(options, discovery))
+            .AddSingleton<LoadBalancerFactory>(new PoolBalancerFactory(_workers))
+            .BuildServiceProvider();
         _channel = GrpcChannel.ForAddress($"{PoolResolverFactory.Scheme}:///", new GrpcChannelOptions
         {
             Credentials = options.Tls ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
-            ServiceProvider = new ServiceCollection()
-                .AddSingleton<ResolverFactory>(new PoolResolverFactory(options, discovery))
-                .AddSingleton<LoadBalancerFactory>(new PoolBalancerFactory(_workers))
-                .BuildServiceProvider(),
+            ServiceProvider = _balancing,
             LoggerFactory = loggerFactory,
             HttpHandler = new WorkerFeedbackHandler(_workers)
             {
@@ -137,6 +140,7 @@ public sealed class TracePool : IAsyncDisposable
         await _disposed.CancelAsync();
         _channel.Dispose();
         await _workers.DisposeAsync();
+        await _balancing.DisposeAsync();
         await _channelServices.DisposeAsync();
         if (_ownedDiscovery is not null)
         {

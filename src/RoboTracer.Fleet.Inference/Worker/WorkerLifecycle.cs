@@ -18,7 +18,7 @@ public sealed partial class WorkerLifecycle(WorkerState state, BackendRegistry b
     /// <inheritdoc />
     public Task StartingAsync(CancellationToken cancellationToken)
     {
-        // Before the server listens, so no client ever sees the health registry's initial SERVING.
+        // Before the server listens, so no Watch stream starts from a status that was never pushed.
         state.MarkWarming();
         return Task.CompletedTask;
     }

@@ -1,6 +1,7 @@
 using Grpc.Net.Client;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using RoboTracer.Fleet.ServiceDefaults;
 using RoboTracer.Fleet.Simulator.Configuration;
 using RoboTracer.Fleet.Simulator.Robots;
 
@@ -22,7 +23,9 @@ internal sealed class SimulatorFleet(SimulatorOptions options, TimeProvider time
     {
         using var channel = GrpcChannel.ForAddress(options.Orchestrator, new GrpcChannelOptions
         {
-            MaxSendMessageSize = 64 * 1024 * 1024,
+            // The orchestrator's RobotLink takes messages up to this size (observations carry RGB-D frames).
+            MaxSendMessageSize = GrpcDefaults.MaxMessageSize,
+            MaxReceiveMessageSize = GrpcDefaults.MaxMessageSize,
             HttpHandler = new SocketsHttpHandler
             {
                 // Kestrel serves 100 streams per connection by default and every robot holds one link open.

@@ -20,7 +20,11 @@ internal static class RobotTelemetry
         {
             return null;
         }
+        // The span lives as long as the run, not as long as this call: Activity.Current goes back to what it was,
+        // so the link's read loop that received the command does not carry the span into the commands after it.
+        var previous = Activity.Current;
         var activity = Source.StartActivity("robot.execute", ActivityKind.Consumer, parent);
+        Activity.Current = previous;
         activity?.SetTag("robotracer.robot", robot);
         activity?.SetTag("robotracer.task", command.TaskId);
         activity?.SetTag("robotracer.step", command.StepId);

@@ -70,13 +70,13 @@ internal sealed partial class SimulatedRobot
                     // A replacement trace for the same step: the new one carries on from where the object is now.
                     heldBefore = running.ObjectId;
                     _logger.LogInformation("{Robot}: trace {Trace} replaces trace {Old} of step {Step} at {Progress:P0}", Id, command.TraceId, running.TraceId, command.StepId, progress);
+                    running.RecordOutcome(StepState.Cancelled, $"replaced by trace {command.TraceId}");
                 }
                 else
                 {
-                    _session?.Send(new RobotMessage
-                    {
-                        StepUpdate = RobotWire.Update(running, StepState.Cancelled, progress, detail: $"preempted by step {command.StepId} of task {command.TaskId}"),
-                    });
+                    var detail = $"preempted by step {command.StepId} of task {command.TaskId}";
+                    _session?.Send(new RobotMessage { StepUpdate = RobotWire.Update(running, StepState.Cancelled, progress, detail: detail) });
+                    running.RecordOutcome(StepState.Cancelled, detail);
                     _logger.LogWarning("{Robot}: step {Old} preempted by step {Step} at {Progress:P0}", Id, running.StepId, command.StepId, progress);
                 }
             }

@@ -263,9 +263,10 @@ internal sealed partial class SimulatedRobot
         var progress = run.ProgressAt(_time.GetUtcNow());
         MoveHeldLocked(run, progress);
         _current = null;
-        _pendingReport = RobotWire.Update(run, StepState.Failed, progress, FailureKind.Unspecified,
-            $"the link to the orchestrator was lost at {Percent(progress)} of the trace: the arm stopped there (safe stop)");
+        var detail = $"the link to the orchestrator was lost at {Percent(progress)} of the trace: the arm stopped there (safe stop)";
+        _pendingReport = RobotWire.Update(run, StepState.Failed, progress, FailureKind.Unspecified, detail);
         _logger.LogWarning("{Robot}: step {Step} stopped at {Progress:P0}: link lost", Id, run.StepId, progress);
+        run.RecordOutcome(StepState.Failed, detail);
         return run;
     }
 
