@@ -1,6 +1,5 @@
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Grains.Robots;
-using RoboTracer.Fleet.Grains.Runtime;
 using RoboTracer.Fleet.Grains.Scene;
 using RoboTracer.Fleet.Grains.Tasks;
 

@@ -1,28 +1,62 @@
+using System.Text.Json;
+
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Serialization;
+using Orleans.Serialization.Configuration;
 using RoboTracer.Fleet.Domain.Tasks;
+using RoboTracer.Fleet.Grains.EventSourcing;
 using RoboTracer.Fleet.Grains.Robots;
-using RoboTracer.Fleet.Grains.Runtime;
-using RoboTracer.Fleet.Grains.Scene;
-using RoboTracer.Fleet.Grains.Serialization;
 using RoboTracer.Fleet.Grains.Tasks;
+using RoboTracer.Fleet.Serialization;
 
 namespace RoboTracer.Fleet.Grains;
 
-/// <summary>Composition of the fleet's grains on a <see cref="GrainRuntime"/>, and what a starting node does.</summary>
+/// <summary>Composition of the fleet's grains on an Orleans silo, and what a starting silo does.</summary>
 public static class FleetGrains
 {
-    /// <summary>Registers the robot, robot directory, scene memory, task and task index grains.</summary>
-    public static GrainRuntime AddFleetGrains(this GrainRuntime runtime, FleetGrainServices services)
+    /// <summary>
+    /// Registers what the fleet's grains need on the silo: the log-consistency provider over the event store, the event
+    /// serializer, options, and the serialization of the fleet's types (<see cref="AddFleetSerialization"/>). The host
+    /// registers the outside world: <see cref="EventStore.IEventStore"/>, <see cref="Domain.Planning.IPlanner"/>,
+    /// <see cref="Tracing.ISpatialTracer"/> and <see cref="IRobotCommandChannel"/>.
+    /// </summary>
+    public static ISiloBuilder AddFleetGrains(this ISiloBuilder silo, RobotOptions? robots = null, TaskOptions? tasks = null, Scene.SceneMemoryOptions? scene = null)
     {
-        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.AddCustomStorageBasedLogConsistencyProvider(EventSourcedGrain<object, object>.ProviderName);
+        silo.Services.TryAddSingleton(FleetEvents.CreateSerializer());
+        silo.Services.TryAddSingleton(robots ?? new RobotOptions());
+        silo.Services.TryAddSingleton(tasks ?? new TaskOptions());
+        silo.Services.TryAddSingleton(scene ?? new Scene.SceneMemoryOptions());
+        silo.Services.AddOptions<EventSourcingOptions>();
+        silo.Services.AddFleetSerialization();
+        return silo;
+    }
+
+    /// <summary>
+    /// How Orleans carries the fleet's types between silos and clients, for silos and clients alike. Domain types
+    /// carry no Orleans attributes (DESIGN.md §3): they travel as JSON, with the converters of the stored contract,
+    /// and are passed by reference within a silo (<see cref="ImmutableFleetValues"/>). The fleet's exceptions travel
+    /// with their type and message, so callers can catch them.
+    /// </summary>
+    public static IServiceCollection AddFleetSerialization(this IServiceCollection services)
+    {
         ArgumentNullException.ThrowIfNull(services);
-        var serializer = FleetEvents.CreateSerializer();
-        var store = services.Store;
-        return runtime
-            .AddGrain<IRobotGrain, RobotGrain>(() => new RobotGrain(store, serializer, services.RobotChannel, services.Robots))
-            .AddGrain<IRobotDirectoryGrain, RobotDirectoryGrain>(() => new RobotDirectoryGrain(store, serializer))
-            .AddGrain<ISceneMemoryGrain, SceneMemoryGrain>(() => new SceneMemoryGrain(store, serializer, services.Scene))
-            .AddGrain<ITaskGrain, TaskGrain>(() => new TaskGrain(store, serializer, services.Planner, services.Tracer, services.Tasks))
-            .AddGrain<ITaskIndexGrain, TaskIndexGrain>(() => new TaskIndexGrain(store, serializer));
+        services.AddSerializer(serializer =>
+        {
+            serializer.Services.AddSingleton<Orleans.Serialization.Cloning.IGeneralizedCopier, ImmutableFleetValues>();
+            serializer.AddJsonSerializer(isSupported: ImmutableFleetValues.IsFleetValue, jsonSerializerOptions: JsonOptions);
+        });
+        services.Configure<ExceptionSerializationOptions>(options => options.SupportedNamespacePrefixes.Add("RoboTracer.Fleet"));
+        services.Configure<TypeManifestOptions>(options =>
+        {
+            foreach (var assembly in FleetAssemblies)
+            {
+                options.AddAllowedAssembly(assembly);
+            }
+        });
+        return services;
     }
 
     /// <summary>
@@ -54,4 +88,14 @@ public static class FleetGrains
         }
         return resumed;
     }
+
+    private static readonly System.Reflection.Assembly[] FleetAssemblies =
+    [
+        typeof(Domain.Ids.TaskId).Assembly,
+        typeof(EventStore.IEventStore).Assembly,
+        typeof(FleetEvents).Assembly,
+        typeof(FleetGrains).Assembly,
+    ];
+
+    private static JsonSerializerOptions JsonOptions { get; } = FleetJson.CreateOptions();
 }

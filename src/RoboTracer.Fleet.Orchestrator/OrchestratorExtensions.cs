@@ -22,8 +22,7 @@ internal static class OrchestratorExtensions
         builder.Services.AddFleetPlanner(configuration);
         builder.Services.AddSingleton<TaskTelemetry>();
         builder.Services.AddSingleton<RobotSessions>();
-        builder.Services.AddSingleton<FleetNode>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetNode>());
+        builder.AddFleetSilo();
         builder.Services.AddSingleton(sp => new ObservationIngest(sp.GetRequiredService<FleetNode>().Store));
         builder.AddFleetGrpc();
         builder.Services.AddSingleton<RobotLinkService>();

@@ -1,6 +1,6 @@
 using RoboTracer.Fleet.EventStore.Serialization;
 
-namespace RoboTracer.Fleet.Grains.Serialization;
+namespace RoboTracer.Fleet.Serialization;
 
 /// <summary>
 /// Every fleet event type with its stored name (the record's name; renaming a record must keep it) for

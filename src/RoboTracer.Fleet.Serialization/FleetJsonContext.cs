@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using RoboTracer.Fleet.Domain.Events;
 
-namespace RoboTracer.Fleet.Grains.Serialization;
+namespace RoboTracer.Fleet.Serialization;
 
 /// <summary>
 /// Source-generated JSON for every fleet event. Enums are stored by name (reordering an enum must not rewrite

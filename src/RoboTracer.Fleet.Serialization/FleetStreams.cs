@@ -1,6 +1,6 @@
 using RoboTracer.Fleet.Domain.Ids;
 
-namespace RoboTracer.Fleet.Grains;
+namespace RoboTracer.Fleet.Serialization;
 
 /// <summary>The event store streams the fleet's grains write.</summary>
 public static class FleetStreams

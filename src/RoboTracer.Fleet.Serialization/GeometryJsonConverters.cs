@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using RoboTracer.Fleet.Domain.Geometry;
 
-namespace RoboTracer.Fleet.Grains.Serialization;
+namespace RoboTracer.Fleet.Serialization;
 
 /// <summary>
 /// Compact JSON for geometry: points as number arrays (<c>[x, y, z]</c>), rotations as their 9 row-major

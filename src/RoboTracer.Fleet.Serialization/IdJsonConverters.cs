@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Scene;
 
-namespace RoboTracer.Fleet.Grains.Serialization;
+namespace RoboTracer.Fleet.Serialization;
 
 /// <summary>Writes a single-string value type (an id, a blob reference) as a plain JSON string.</summary>
 public abstract class StringValueJsonConverter<T> : JsonConverter<T>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace RoboTracer.Fleet.Grains.Serialization;
+namespace RoboTracer.Fleet.Serialization;
 
 /// <summary>
 /// JSON for <see cref="IReadOnlySet{T}"/> of strings (e.g. <c>RobotCapabilities.Actions</c>) as an array, which

@@ -1,13 +1,17 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
 using RoboTracer.Fleet.Bench.Harness;
-using RoboTracer.Fleet.Grains.Runtime;
 
 namespace RoboTracer.Fleet.Bench.Grains;
 
 /// <summary>
-/// <c>bench grains</c>: request/response calls to 10,000 grains from 2 × cores callers, against the same traffic on
+/// <c>bench grains</c>: request/response calls to 10,000 Orleans grains of one silo (hosted in this process, as the
+/// orchestrator hosts its silo, and called through its grain factory) from 2 × cores callers, against the same traffic on
 /// a raw <see cref="Channel{T}"/> ping-pong (10,000 single-reader channels, each drained by its own loop, replies
 /// through a TaskCompletionSource) — what a mailbox costs at the least. Also the cost of an activation (first call
 /// to a key) and the memory an idle activation keeps.
@@ -15,6 +19,9 @@ namespace RoboTracer.Fleet.Bench.Grains;
 internal static class GrainsBenchmarkCommand
 {
     private const int Grains = 10_000;
+
+    /// <summary>The goal (issue 15): Orleans grain calls at least a quarter of raw channel ping-pong.</summary>
+    private const double RatioGoal = 0.25;
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -24,8 +31,9 @@ internal static class GrainsBenchmarkCommand
         var callers = 2 * Environment.ProcessorCount;
         var progress = new Progress("grains");
 
-        await using var runtime = new GrainRuntime().AddGrain<IPingGrain, PingGrain>(() => new PingGrain());
-        var grains = Enumerable.Range(0, Grains).Select(i => runtime.GetGrain<IPingGrain>($"ping-{i}")).ToArray();
+        using var host = await StartSiloAsync(cancellationToken);
+        var factory = host.Services.GetRequiredService<IGrainFactory>();
+        var grains = Enumerable.Range(0, Grains).Select(i => factory.GetGrain<IPingGrain>($"ping-{i}")).ToArray();
 
         // Activation: the first call to each key creates its activation; memory is measured around it.
         var before = GC.GetTotalMemory(forceFullCollection: true);
@@ -36,7 +44,7 @@ internal static class GrainsBenchmarkCommand
         }
         var activationUs = Stopwatch.GetElapsedTime(started).TotalMicroseconds / Grains;
         var bytesPerActivation = (GC.GetTotalMemory(forceFullCollection: true) - before) / (double)Grains;
-        progress.Report($"{runtime.ActivationCount} activations: {activationUs:0.0} µs each (first call included), {bytesPerActivation:0} bytes each when idle");
+        progress.Report($"{Grains} activations: {activationUs:0.0} µs each (first call included), {bytesPerActivation:0} bytes each when idle");
 
         await using var peer = new ChannelActors(Grains);
         var ours = new List<double>();
@@ -61,7 +69,7 @@ internal static class GrainsBenchmarkCommand
             ["peer"] = Math.Round(peerRate),
             ["ratio"] = Math.Round(oursRate / peerRate, 3),
             ["unit"] = "calls/s",
-            ["ratio_goal_met"] = oursRate / peerRate >= 0.5,
+            ["ratio_goal_met"] = oursRate / peerRate >= RatioGoal,
             ["grains"] = Grains,
             ["callers"] = callers,
             ["activation_us"] = Math.Round(activationUs, 2),
@@ -75,7 +83,32 @@ internal static class GrainsBenchmarkCommand
             },
         };
         Console.WriteLine(report.ToJsonString());
+        await host.StopAsync(CancellationToken.None);
         return RootCommand.Success;
+    }
+
+    /// <summary>One silo on loopback, warnings and up on stderr; activations live through the measurement.</summary>
+    private static async Task<IHost> StartSiloAsync(CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort());
+            silo.Services.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromHours(1));
+        });
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return host;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Each caller calls random keys back to back for <paramref name="duration"/>; completed calls per second.</summary>

@@ -1,5 +1,3 @@
-using RoboTracer.Fleet.Grains.Runtime;
-
 namespace RoboTracer.Fleet.Bench.Grains;
 
 /// <summary>The benchmark's grain: one request/response call with a little state, so a turn does real (tiny) work.</summary>

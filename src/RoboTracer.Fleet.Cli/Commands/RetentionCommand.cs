@@ -5,8 +5,7 @@ using RoboTracer.Fleet.EventStore;
 using RoboTracer.Fleet.EventStore.Postgres;
 using RoboTracer.Fleet.EventStore.Retention;
 using RoboTracer.Fleet.EventStore.Sqlite;
-using RoboTracer.Fleet.Grains;
-using RoboTracer.Fleet.Grains.Serialization;
+using RoboTracer.Fleet.Serialization;
 
 namespace RoboTracer.Fleet.Cli.Commands;
 

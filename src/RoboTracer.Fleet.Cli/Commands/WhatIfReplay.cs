@@ -7,7 +7,7 @@ using RoboTracer.Fleet.Domain.Events;
 using RoboTracer.Fleet.Domain.Geometry;
 using RoboTracer.Fleet.Domain.Scene;
 using RoboTracer.Fleet.Evaluation;
-using RoboTracer.Fleet.Grains.Serialization;
+using RoboTracer.Fleet.Serialization;
 using RoboTracer.Fleet.Inference.Backends;
 using RoboTracer.Fleet.Inference.Pool;
 using Wire = RoboTracer.Fleet.Contracts.V1;

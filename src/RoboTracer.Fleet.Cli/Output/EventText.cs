@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using RoboTracer.Fleet.Cli.Api;
-using RoboTracer.Fleet.Grains;
-using RoboTracer.Fleet.Grains.Serialization;
+using RoboTracer.Fleet.Serialization;
 
 namespace RoboTracer.Fleet.Cli.Output;
 

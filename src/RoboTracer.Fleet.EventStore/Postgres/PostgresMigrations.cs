@@ -63,9 +63,188 @@ internal static class PostgresMigrations
             END
             $$;
             """),
+        (3, "orleans clustering and reminders", $"""
+            -- What the Orleans 10.4.2 ADO.NET providers (Clustering.AdoNet, Reminders.AdoNet; invariant Npgsql) need:
+            -- the queries they look up by key, and our tables behind them. Written from the parameters the 10.4.2 DLLs
+            -- bind and the result columns their readers take by name (OrleansAdoNet lists both); the scripts Orleans
+            -- publishes are of other ages. The query texts name this schema; only the providers' own
+            -- "SELECT QueryKey, QueryText FROM OrleansQuery" goes through the search_path (OrleansAdoNet.ConnectionString).
+            CREATE TABLE {n.OrleansQuery} (
+                querykey  text NOT NULL PRIMARY KEY,
+                querytext text NOT NULL
+            );
+
+            -- Membership. A cluster's version row is the membership table's ETag: an insert or full update of a silo's
+            -- row moves it from the version the writer read to the next, in the same statement, and changes nothing
+            -- (answering false) when another writer moved it first. Its row lock orders concurrent writers, so the
+            -- version check of the one that waited sees the other's commit. Heartbeats and dead-row cleanup leave it.
+            CREATE TABLE {n.OrleansMembershipVersion} (
+                deployment_id text        NOT NULL PRIMARY KEY,
+                version       int         NOT NULL DEFAULT 0,
+                changed_at    timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE TABLE {n.OrleansMembership} (
+                deployment_id   text        NOT NULL REFERENCES {n.OrleansMembershipVersion} ON DELETE CASCADE,
+                address         text        NOT NULL,
+                port            int         NOT NULL,
+                generation      int         NOT NULL,
+                silo_name       text        NOT NULL,
+                host_name       text        NOT NULL,
+                status          int         NOT NULL, -- Orleans' SiloStatus: 3 Active, 6 Dead
+                proxy_port      int         NOT NULL,
+                -- Orleans' format: "silo,yyyy-MM-dd HH:mm:ss.fff GMT" votes joined by '|'; NULL when there are none.
+                suspect_times   text,
+                start_time      timestamptz NOT NULL,
+                i_am_alive_time timestamptz NOT NULL,
+                PRIMARY KEY (deployment_id, address, port, generation)
+            );
+
+            -- Reminders. ETags come from one sequence, so a reminder removed and registered again never gets back an
+            -- ETag that a stale holder could still delete it with (int: the providers parse ETags as int).
+            CREATE SEQUENCE {n.OrleansReminderEtags} AS int CYCLE;
+            CREATE TABLE {n.OrleansReminders} (
+                service_id    text        NOT NULL,
+                grain_id      text        NOT NULL,
+                reminder_name text        NOT NULL,
+                start_time    timestamptz NOT NULL,
+                period        bigint      NOT NULL, -- milliseconds
+                grain_hash    int         NOT NULL, -- the grain's uniform hash, sent as uint cast to int
+                etag          int         NOT NULL,
+                PRIMARY KEY (service_id, grain_id, reminder_name)
+            );
+            CREATE INDEX orleans_reminders_ring ON {n.OrleansReminders} (service_id, grain_hash);
+
+            INSERT INTO {n.OrleansQuery} (querykey, querytext) VALUES
+            ('InsertMembershipVersionKey', $q$
+                WITH created AS (
+                    INSERT INTO {n.OrleansMembershipVersion} (deployment_id) VALUES (@DeploymentId)
+                    ON CONFLICT (deployment_id) DO NOTHING
+                    RETURNING 1)
+                SELECT EXISTS (SELECT 1 FROM created)
+            $q$),
+            -- The readers need one row even when the cluster has no silos (the version alone, StartTime NULL).
+            ('MembershipReadAllKey', $q$
+                SELECT v.version AS "Version", m.address AS "Address", m.port AS "Port", m.generation AS "Generation",
+                       m.silo_name AS "SiloName", m.host_name AS "HostName", m.status AS "Status", m.proxy_port AS "ProxyPort",
+                       m.suspect_times AS "SuspectTimes", m.start_time AS "StartTime", m.i_am_alive_time AS "IAmAliveTime"
+                FROM {n.OrleansMembershipVersion} v
+                LEFT JOIN {n.OrleansMembership} m ON m.deployment_id = v.deployment_id
+                WHERE v.deployment_id = @DeploymentId
+            $q$),
+            ('MembershipReadRowKey', $q$
+                SELECT v.version AS "Version", m.address AS "Address", m.port AS "Port", m.generation AS "Generation",
+                       m.silo_name AS "SiloName", m.host_name AS "HostName", m.status AS "Status", m.proxy_port AS "ProxyPort",
+                       m.suspect_times AS "SuspectTimes", m.start_time AS "StartTime", m.i_am_alive_time AS "IAmAliveTime"
+                FROM {n.OrleansMembershipVersion} v
+                LEFT JOIN {n.OrleansMembership} m ON m.deployment_id = v.deployment_id
+                    AND m.address = @Address AND m.port = @Port AND m.generation = @Generation
+                WHERE v.deployment_id = @DeploymentId
+            $q$),
+            ('GatewaysQueryKey', $q$
+                SELECT address AS "Address", proxy_port AS "ProxyPort", generation AS "Generation"
+                FROM {n.OrleansMembership}
+                WHERE deployment_id = @DeploymentId AND status = @Status AND proxy_port > 0
+            $q$),
+            -- @Version is the version the writer read (its ETag); a racing writer that took the version row first has
+            -- moved it, so this one's re-check fails and nothing is written.
+            ('InsertMembershipKey', $q$
+                WITH moved AS (
+                    UPDATE {n.OrleansMembershipVersion} SET version = version + 1, changed_at = now()
+                    WHERE deployment_id = @DeploymentId AND version = @Version
+                      AND NOT EXISTS (SELECT 1 FROM {n.OrleansMembership}
+                                      WHERE deployment_id = @DeploymentId AND address = @Address AND port = @Port AND generation = @Generation)
+                    RETURNING deployment_id),
+                inserted AS (
+                    INSERT INTO {n.OrleansMembership} (deployment_id, address, port, generation, silo_name, host_name, status, proxy_port, start_time, i_am_alive_time)
+                    SELECT deployment_id, @Address, @Port, @Generation, @SiloName, @HostName, @Status, @ProxyPort, @StartTime, @IAmAliveTime
+                    FROM moved
+                    RETURNING 1)
+                SELECT EXISTS (SELECT 1 FROM inserted)
+            $q$),
+            -- The silo's row is locked before the version moves, so a row deleted meanwhile (cleanup) moves nothing.
+            ('UpdateMembershipKey', $q$
+                WITH moved AS (
+                    UPDATE {n.OrleansMembershipVersion} SET version = version + 1, changed_at = now()
+                    WHERE deployment_id = @DeploymentId AND version = @Version
+                      AND EXISTS (SELECT 1 FROM {n.OrleansMembership}
+                                  WHERE deployment_id = @DeploymentId AND address = @Address AND port = @Port AND generation = @Generation
+                                  FOR UPDATE)
+                    RETURNING deployment_id),
+                updated AS (
+                    UPDATE {n.OrleansMembership} m
+                    SET status = @Status, suspect_times = NULLIF(@SuspectTimes, ''), i_am_alive_time = @IAmAliveTime
+                    FROM moved
+                    WHERE m.deployment_id = moved.deployment_id AND m.address = @Address AND m.port = @Port AND m.generation = @Generation
+                    RETURNING 1)
+                SELECT EXISTS (SELECT 1 FROM updated)
+            $q$),
+            ('UpdateIAmAlivetimeKey', $q$
+                UPDATE {n.OrleansMembership} SET i_am_alive_time = @IAmAliveTime
+                WHERE deployment_id = @DeploymentId AND address = @Address AND port = @Port AND generation = @Generation
+            $q$),
+            ('DeleteMembershipTableEntriesKey', $q$
+                DELETE FROM {n.OrleansMembershipVersion} WHERE deployment_id = @DeploymentId
+            $q$),
+            -- Dead rows whose start, last heartbeat and every suspicion vote are older than @IAmAliveTime (the cutoff).
+            -- 10.4.2 runs this only when CleanupDefunctSiloEntryKey is missing; both apply the same rule.
+            ('CleanupDefunctSiloEntriesKey', $q$
+                DELETE FROM {n.OrleansMembership} m
+                WHERE m.deployment_id = @DeploymentId AND m.status = 6
+                  AND m.start_time < @IAmAliveTime AND m.i_am_alive_time < @IAmAliveTime
+                  AND NOT EXISTS (SELECT 1 FROM unnest(string_to_array(m.suspect_times, '|')) AS vote
+                                  WHERE split_part(vote, ',', 2)::timestamptz >= @IAmAliveTime)
+            $q$),
+            -- Optional in 10.4.2 and preferred when present: the provider reads all rows, picks the dead ones by the rule
+            -- above, and deletes each only if it still holds the values it read (a compare-and-delete).
+            ('CleanupDefunctSiloEntryKey', $q$
+                DELETE FROM {n.OrleansMembership}
+                WHERE deployment_id = @DeploymentId AND address = @Address AND port = @Port AND generation = @Generation
+                  AND status = 6 AND start_time = @StartTime AND i_am_alive_time = @IAmAliveTime
+                  AND coalesce(suspect_times, '') = coalesce(@SuspectTimes, '')
+            $q$),
+            ('ReadReminderRowsKey', $q$
+                SELECT grain_id AS "GrainId", reminder_name AS "ReminderName", start_time AS "StartTime", period AS "Period", etag AS "Version"
+                FROM {n.OrleansReminders}
+                WHERE service_id = @ServiceId AND grain_id = @GrainId
+            $q$),
+            -- Ring ranges (BeginHash, EndHash] over the signed hashes: one interval when BeginHash < EndHash ...
+            ('ReadRangeRows1Key', $q$
+                SELECT grain_id AS "GrainId", reminder_name AS "ReminderName", start_time AS "StartTime", period AS "Period", etag AS "Version"
+                FROM {n.OrleansReminders}
+                WHERE service_id = @ServiceId AND grain_hash > @BeginHash AND grain_hash <= @EndHash
+            $q$),
+            -- ... and the two ends of the ring otherwise (the whole ring when they are equal).
+            ('ReadRangeRows2Key', $q$
+                SELECT grain_id AS "GrainId", reminder_name AS "ReminderName", start_time AS "StartTime", period AS "Period", etag AS "Version"
+                FROM {n.OrleansReminders}
+                WHERE service_id = @ServiceId AND (grain_hash > @BeginHash OR grain_hash <= @EndHash)
+            $q$),
+            ('ReadReminderRowKey', $q$
+                SELECT grain_id AS "GrainId", reminder_name AS "ReminderName", start_time AS "StartTime", period AS "Period", etag AS "Version"
+                FROM {n.OrleansReminders}
+                WHERE service_id = @ServiceId AND grain_id = @GrainId AND reminder_name = @ReminderName
+            $q$),
+            ('UpsertReminderRowKey', $q$
+                INSERT INTO {n.OrleansReminders} AS r (service_id, grain_id, reminder_name, start_time, period, grain_hash, etag)
+                VALUES (@ServiceId, @GrainId, @ReminderName, @StartTime, @Period, @GrainHash, nextval('{n.OrleansReminderEtags}')::int)
+                ON CONFLICT (service_id, grain_id, reminder_name) DO UPDATE
+                SET start_time = excluded.start_time, period = excluded.period, grain_hash = excluded.grain_hash, etag = excluded.etag
+                RETURNING r.etag AS "Version"
+            $q$),
+            ('DeleteReminderRowKey', $q$
+                WITH deleted AS (
+                    DELETE FROM {n.OrleansReminders}
+                    WHERE service_id = @ServiceId AND grain_id = @GrainId AND reminder_name = @ReminderName AND etag = @Version
+                    RETURNING 1)
+                SELECT EXISTS (SELECT 1 FROM deleted)
+            $q$),
+            ('DeleteReminderRowsKey', $q$
+                DELETE FROM {n.OrleansReminders} WHERE service_id = @ServiceId
+            $q$);
+            """),
     ];
 
-    public static int LatestVersion => 2;
+    public static int LatestVersion => 3;
 
     public static async Task ApplyAsync(NpgsqlDataSource dataSource, PostgresNames names, CancellationToken cancellationToken)
     {

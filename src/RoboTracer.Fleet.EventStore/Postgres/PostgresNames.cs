@@ -39,6 +39,25 @@ internal sealed partial class PostgresNames
     /// </summary>
     public string AdvanceHead => $"{Schema}.advance_head";
 
+    /// <summary>
+    /// <c>OrleansQuery(QueryKey, QueryText)</c> (migration 3): the SQL the Orleans ADO.NET providers run, keyed by the
+    /// names they look up. Unquoted on purpose: the providers select from <c>OrleansQuery</c> unqualified, which
+    /// PostgreSQL folds to <c>orleansquery</c> and finds through the connection's search_path.
+    /// </summary>
+    public string OrleansQuery => $"{Schema}.orleansquery";
+
+    /// <summary>One row per Orleans cluster id: the membership table's version, the providers' optimistic-concurrency token.</summary>
+    public string OrleansMembershipVersion => $"{Schema}.orleans_membership_version";
+
+    /// <summary>One row per silo incarnation (address, port, generation) of a cluster.</summary>
+    public string OrleansMembership => $"{Schema}.orleans_membership";
+
+    /// <summary>One row per reminder of a service.</summary>
+    public string OrleansReminders => $"{Schema}.orleans_reminders";
+
+    /// <summary>The sequence reminder ETags are drawn from, so that an ETag is never reused by a later reminder.</summary>
+    public string OrleansReminderEtags => $"{Schema}.orleans_reminder_etags";
+
     /// <summary>Held while migrating, so concurrent starters apply each migration once.</summary>
     public string MigrationLock { get; }
 

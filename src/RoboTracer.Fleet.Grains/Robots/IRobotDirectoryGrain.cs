@@ -1,5 +1,4 @@
 using RoboTracer.Fleet.Domain.Ids;
-using RoboTracer.Fleet.Grains.Runtime;
 
 namespace RoboTracer.Fleet.Grains.Robots;
 

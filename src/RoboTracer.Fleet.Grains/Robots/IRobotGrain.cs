@@ -1,6 +1,5 @@
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Robots;
-using RoboTracer.Fleet.Grains.Runtime;
 
 namespace RoboTracer.Fleet.Grains.Robots;
 

@@ -3,13 +3,14 @@ using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Robots;
 using RoboTracer.Fleet.EventStore;
 using RoboTracer.Fleet.EventStore.Serialization;
-using RoboTracer.Fleet.Grains.Runtime;
+using RoboTracer.Fleet.Grains.EventSourcing;
+using RoboTracer.Fleet.Serialization;
 
 namespace RoboTracer.Fleet.Grains.Robots;
 
 /// <summary>The robot directory.</summary>
 public sealed class RobotDirectoryGrain(IEventStore store, EventSerializer serializer)
-    : JournaledGrain<RobotDirectoryState, RobotDirectoryEvent>(store, serializer), IRobotDirectoryGrain
+    : EventSourcedGrain<RobotDirectoryState, RobotDirectoryEvent>(store, serializer), IRobotDirectoryGrain
 {
     /// <summary>The directory's one key.</summary>
     public const string Key = "fleet";
@@ -22,7 +23,7 @@ public sealed class RobotDirectoryGrain(IEventStore store, EventSerializer seria
     {
         if (!State.Contains(robot))
         {
-            RaiseEvent(new RobotListed(robot, TimeProvider.GetUtcNow()));
+            Raise(new RobotListed(robot, TimeProvider.GetUtcNow()));
         }
         return Task.CompletedTask;
     }

@@ -5,7 +5,8 @@ using RoboTracer.Fleet.Domain.Robots;
 using RoboTracer.Fleet.Domain.Traces;
 using RoboTracer.Fleet.EventStore;
 using RoboTracer.Fleet.EventStore.Serialization;
-using RoboTracer.Fleet.Grains.Runtime;
+using RoboTracer.Fleet.Grains.EventSourcing;
+using RoboTracer.Fleet.Serialization;
 
 namespace RoboTracer.Fleet.Grains.Robots;
 
@@ -20,7 +21,7 @@ namespace RoboTracer.Fleet.Grains.Robots;
 /// connection changes with one-way calls, so the two never wait on each other.
 /// </remarks>
 public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IRobotCommandChannel channel, RobotOptions options)
-    : JournaledGrain<RobotState, RobotEvent>(store, serializer), IRobotGrain
+    : EventSourcedGrain<RobotState, RobotEvent>(store, serializer), IRobotGrain
 {
     private DateTimeOffset? _lastHeartbeat;
     private IGrainTimer? _heartbeatCheck;
@@ -28,17 +29,17 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
     /// <inheritdoc />
     protected override string StreamId => FleetStreams.Robot(Id);
 
-    private RobotId Id => new(GetPrimaryKeyString());
+    private RobotId Id => new(this.GetPrimaryKeyString());
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await base.OnActivateAsync(cancellationToken);
         if (State.Connection == RobotConnection.Online)
         {
             _lastHeartbeat = TimeProvider.GetUtcNow();
             StartHeartbeatCheck();
         }
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -53,7 +54,7 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
         var first = !State.IsRegistered;
         if (first || State.Scene != registration.Scene || !SameCapabilities(State.Capabilities!, registration.Capabilities))
         {
-            RaiseEvent(new RobotRegistered(Id, registration.Capabilities, registration.Scene, now));
+            Raise(new RobotRegistered(Id, registration.Capabilities, registration.Scene, now));
         }
         var cameOnline = MarkHeard(now);
         await ConfirmEventsAsync();
@@ -87,7 +88,7 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
         var poseMoved = heartbeat.Pose is { } p && (State.Pose is not { } lastPose || p.Position.DistanceTo(lastPose.Position) >= options.TelemetryPoseDelta);
         if (batteryMoved || poseMoved)
         {
-            RaiseEvent(new RobotTelemetryRecorded(heartbeat.Battery, heartbeat.Pose, now));
+            Raise(new RobotTelemetryRecorded(heartbeat.Battery, heartbeat.Pose, now));
         }
         await ConfirmEventsAsync();
         if (cameOnline)
@@ -122,7 +123,7 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
         {
             return Task.FromResult(false);
         }
-        RaiseEvent(new RobotReserved(task, TimeProvider.GetUtcNow()));
+        Raise(new RobotReserved(task, TimeProvider.GetUtcNow()));
         return Task.FromResult(true);
     }
 
@@ -133,7 +134,7 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
         {
             return Task.FromResult(false);
         }
-        RaiseEvent(new RobotReleased(task, reason, TimeProvider.GetUtcNow()));
+        Raise(new RobotReleased(task, reason, TimeProvider.GetUtcNow()));
         return Task.FromResult(true);
     }
 
@@ -154,7 +155,7 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
         {
             throw new ArgumentException($"Trace '{command.Trace}' was not sent to robot '{Id}': {problem}.", nameof(command));
         }
-        RaiseEvent(new RobotStepDispatched(command.Task, command.StepIndex, command.Trace, TimeProvider.GetUtcNow()));
+        Raise(new RobotStepDispatched(command.Task, command.StepIndex, command.Trace, TimeProvider.GetUtcNow()));
         // The task's TraceAssigned, appended before this call, is the write-ahead record of the trace; the robot's own
         // record is appended while the command goes out. The caller hears of a failure of either.
         var recorded = ConfirmEventsAsync();
@@ -174,7 +175,7 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
         ArgumentNullException.ThrowIfNull(command);
         if (State.CurrentStep?.Trace == command.Trace)
         {
-            RaiseEvent(new RobotStepCancelRequested(command.Task, command.StepIndex, command.Trace, command.Reason, TimeProvider.GetUtcNow()));
+            Raise(new RobotStepCancelRequested(command.Task, command.StepIndex, command.Trace, command.Reason, TimeProvider.GetUtcNow()));
             await ConfirmEventsAsync();
         }
         if (State.Connection != RobotConnection.Online)
@@ -206,7 +207,7 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
         var current = State.CurrentStep is { } step && step.Trace == update.Trace && step.Task == update.Task && step.StepIndex == update.StepIndex;
         if (current)
         {
-            RaiseEvent(new RobotStepReported(update, now));
+            Raise(new RobotStepReported(update, now));
         }
         await ConfirmEventsAsync();
         if (cameOnline)
@@ -233,14 +234,14 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
         {
             return false;
         }
-        RaiseEvent(new RobotWentOnline(now));
+        Raise(new RobotWentOnline(now));
         StartHeartbeatCheck();
         return true;
     }
 
     private async Task GoOfflineAsync(string reason)
     {
-        RaiseEvent(new RobotWentOffline(reason, TimeProvider.GetUtcNow()));
+        Raise(new RobotWentOffline(reason, TimeProvider.GetUtcNow()));
         await ConfirmEventsAsync();
         _heartbeatCheck?.Dispose();
         _heartbeatCheck = null;
@@ -250,7 +251,7 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
     private void StartHeartbeatCheck()
     {
         // Kept alive: an online robot's grain must stay to notice the silence.
-        _heartbeatCheck ??= RegisterGrainTimer(
+        _heartbeatCheck ??= RegisterConfirmingTimer(
             CheckHeartbeatAsync,
             new GrainTimerCreationOptions { DueTime = options.HeartbeatCheckInterval, Period = options.HeartbeatCheckInterval, KeepAlive = true });
     }
@@ -291,7 +292,7 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
         State.Pose,
         State.ReservedBy,
         State.CurrentStep,
-        Version + UnconfirmedEvents.Count);
+        TentativeVersion);
 
     private static bool SameCapabilities(RobotCapabilities a, RobotCapabilities b) =>
         a.Kind == b.Kind

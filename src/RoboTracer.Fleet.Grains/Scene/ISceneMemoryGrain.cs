@@ -1,6 +1,6 @@
+using Orleans.Concurrency;
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Scene;
-using RoboTracer.Fleet.Grains.Runtime;
 
 namespace RoboTracer.Fleet.Grains.Scene;
 

@@ -3,7 +3,8 @@ using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Scene;
 using RoboTracer.Fleet.EventStore;
 using RoboTracer.Fleet.EventStore.Serialization;
-using RoboTracer.Fleet.Grains.Runtime;
+using RoboTracer.Fleet.Grains.EventSourcing;
+using RoboTracer.Fleet.Serialization;
 
 namespace RoboTracer.Fleet.Grains.Scene;
 
@@ -14,7 +15,7 @@ namespace RoboTracer.Fleet.Grains.Scene;
 /// and its task replaces the trace and watches the new one: one notification per change.
 /// </summary>
 public sealed class SceneMemoryGrain(IEventStore store, EventSerializer serializer, SceneMemoryOptions options)
-    : JournaledGrain<SceneMemoryState, SceneEvent>(store, serializer), ISceneMemoryGrain
+    : EventSourcedGrain<SceneMemoryState, SceneEvent>(store, serializer), ISceneMemoryGrain
 {
     // Tasks verifying a step, to be told when the next observation is merged (not persisted: see the interface).
     private readonly HashSet<TaskId> _waitingForObservation = [];
@@ -22,7 +23,7 @@ public sealed class SceneMemoryGrain(IEventStore store, EventSerializer serializ
     /// <inheritdoc />
     protected override string StreamId => FleetStreams.Scene(Id);
 
-    private SceneId Id => new(GetPrimaryKeyString());
+    private SceneId Id => new(this.GetPrimaryKeyString());
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<SceneChangeNotice>> ObserveAsync(SceneObservation observation)
@@ -36,13 +37,13 @@ public sealed class SceneMemoryGrain(IEventStore store, EventSerializer serializ
         // Stamped with its arrival: an observation that arrived before a step's success report but is merged after
         // it must not count as seen after the step.
         var arrived = observation.ReceivedAt is { } received && received < now ? received : now;
-        RaiseEvent(new SceneObservationMerged(observation.Objects, observation.RemovedObjectIds ?? [], observation.Frame, arrived));
+        Raise(new SceneObservationMerged(observation.Objects, observation.RemovedObjectIds ?? [], observation.Frame, arrived));
         var notices = new List<SceneChangeNotice>();
         foreach (var watch in State.Watches.Values.Where(w => w.Triggered is null).OrderBy(w => w.StartedAt).ToList())
         {
             if (SceneChangeDetector.Detect(watch.Watch, watch.Baseline, observation.Objects, options.MinConfidence) is { } change)
             {
-                RaiseEvent(new TraceWatchTriggered(watch.Watch.Trace, change, now));
+                Raise(new TraceWatchTriggered(watch.Watch.Trace, change, now));
                 notices.Add(new SceneChangeNotice(Id, watch.Watch.Task, watch.Watch.Trace, change, now));
             }
         }
@@ -94,14 +95,14 @@ public sealed class SceneMemoryGrain(IEventStore store, EventSerializer serializ
         }
         baseline ??= State.Objects.Values.Select(o => new ObjectPosition(o.Id, o.Box.Center)).ToList();
         var now = TimeProvider.GetUtcNow();
-        RaiseEvent(new TraceWatchStarted(watch, baseline, now));
+        Raise(new TraceWatchStarted(watch, baseline, now));
         // An observation merged between tracing and watching already shows the scene after the change: checked
         // now, not at the next observation (a robot may only report when something changes).
         var started = State.Watches[watch.Trace];
         var missed = SceneChangeDetector.Detect(watch, started.Baseline, State.Objects.Values, options.MinConfidence);
         if (missed is not null)
         {
-            RaiseEvent(new TraceWatchTriggered(watch.Trace, missed, now));
+            Raise(new TraceWatchTriggered(watch.Trace, missed, now));
         }
         return Task.FromResult(missed);
     }
@@ -111,7 +112,7 @@ public sealed class SceneMemoryGrain(IEventStore store, EventSerializer serializ
     {
         if (State.Watches.ContainsKey(trace))
         {
-            RaiseEvent(new TraceWatchEnded(trace, TimeProvider.GetUtcNow()));
+            Raise(new TraceWatchEnded(trace, TimeProvider.GetUtcNow()));
         }
         return Task.CompletedTask;
     }

@@ -1,8 +1,8 @@
+using Orleans.Concurrency;
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Robots;
 using RoboTracer.Fleet.Domain.Scene;
 using RoboTracer.Fleet.Domain.Tasks;
-using RoboTracer.Fleet.Grains.Runtime;
 
 namespace RoboTracer.Fleet.Grains.Tasks;
 

@@ -55,7 +55,7 @@ public sealed partial class TaskGrain
         var step = State.CurrentStep;
         if (step is null)
         {
-            RaiseEvent(new TaskCompleted(Now));
+            Raise(new TaskCompleted(Now));
             await ConfirmEventsAsync();
             await FinishAsync();
             return false;
@@ -98,7 +98,7 @@ public sealed partial class TaskGrain
             // The robot decides atomically (one turn): two tasks racing for it cannot both win.
             if (await GrainFactory.GetRobot(candidate.Id).TryReserveAsync(Id))
             {
-                RaiseEvent(new RobotAssigned(candidate.Id, candidate.Capabilities!, candidate.Scene!.Value, State.CurrentStepIndex, Now));
+                Raise(new RobotAssigned(candidate.Id, candidate.Capabilities!, candidate.Scene!.Value, State.CurrentStepIndex, Now));
                 await ConfirmEventsAsync();
                 return true;
             }
@@ -124,14 +124,14 @@ public sealed partial class TaskGrain
             await FailTaskAsync(FailureCategory.Robot, $"{reason}; gave up after {State.Reassignments} robot re-assignments");
             return;
         }
-        RaiseEvent(new RobotUnassigned(robot, reason, avoid, Now));
+        Raise(new RobotUnassigned(robot, reason, avoid, Now));
         await ConfirmEventsAsync();
         await ReleaseRobotAsync(robot, reason);
     }
 
     private async Task FailTaskAsync(FailureCategory category, string reason)
     {
-        RaiseEvent(new TaskFailed(category, reason, Now));
+        Raise(new TaskFailed(category, reason, Now));
         await ConfirmEventsAsync();
         await FinishAsync();
     }

@@ -34,7 +34,7 @@ public sealed partial class TaskGrain
             await FailAttemptAsync(step, FailureCategory.Trace, $"the scene kept changing ({change.Description}); the trace was replaced {step.Replacements} times");
             return;
         }
-        RaiseEvent(new SceneChangeDetected(step.Index, trace, change, Now));
+        Raise(new SceneChangeDetected(step.Index, trace, change, Now));
         await ConfirmEventsAsync();
         await CancelOnRobotAsync(step.Index, trace, $"scene changed: {change.Description}");
         await UnwatchAsync(trace);
@@ -76,7 +76,7 @@ public sealed partial class TaskGrain
         if (check == SuccessCheckKind.RobotReport || State.Scene is not { } scene || step.Points is not { } points || step.ObjectId is not { } objectId)
         {
             var how = check == SuccessCheckKind.RobotReport ? "the robot reported success" : "the robot reported success; scene memory does not know the object, so it is not checked";
-            RaiseEvent(new StepSucceeded(step.Index, how, Now));
+            Raise(new StepSucceeded(step.Index, how, Now));
             return true;
         }
         var memory = GrainFactory.GetScene(scene);
@@ -114,7 +114,7 @@ public sealed partial class TaskGrain
             return true;
         }
         // Confirmed with what the driver decides next (the next trace request, or completion).
-        RaiseEvent(new StepSucceeded(step.Index, detail, Now));
+        Raise(new StepSucceeded(step.Index, detail, Now));
         return true;
     }
 

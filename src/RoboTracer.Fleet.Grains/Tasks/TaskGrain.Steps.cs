@@ -60,7 +60,7 @@ public sealed partial class TaskGrain
         }
         var robot = State.Robot!.Value;
         var objectId = call.Query.Object?.Id;
-        RaiseEvent(new TraceAssigned(step.Index, outcome.Trace, outcome.Points, robot, objectId, call.Query.Destination?.Id, Now, call.Query.Frame, call.Query.Object, call.Query.Destination));
+        Raise(new TraceAssigned(step.Index, outcome.Trace, outcome.Points, robot, objectId, call.Query.Destination?.Id, Now, call.Query.Frame, call.Query.Object, call.Query.Destination));
         await ConfirmEventsAsync();
         try
         {
@@ -96,7 +96,7 @@ public sealed partial class TaskGrain
                 // Progress is recorded in tenths: enough to follow a step without an event per robot message.
                 if (step.RobotState != update.State || update.Progress - step.Progress >= 0.1)
                 {
-                    RaiseEvent(new StepExecutionReported(step.Index, update.Trace, update.State, update.Progress, Now));
+                    Raise(new StepExecutionReported(step.Index, update.Trace, update.State, update.Progress, Now));
                     await ConfirmEventsAsync();
                 }
                 return;
@@ -106,7 +106,7 @@ public sealed partial class TaskGrain
                 // From when the report arrived: the robot's next observation may be merged before this turn runs.
                 // Not confirmed on its own: when the observation is already there, verification, success and the
                 // next trace request are one decision and one append (at the end of the turn).
-                RaiseEvent(new StepVerificationStarted(step.Index, update.Trace, update.ReceivedAt is { } received && received < Now ? received : Now));
+                Raise(new StepVerificationStarted(step.Index, update.Trace, update.ReceivedAt is { } received && received < Now ? received : Now));
                 await DriveAsync();
                 return;
             default:
@@ -129,7 +129,7 @@ public sealed partial class TaskGrain
         reason ??= _nextTraceReason ?? (step.Attempts == 0 && step.Replacements == 0 ? "first attempt" : "step started again");
         _nextTraceReason = null;
         var trace = TraceId.New();
-        RaiseEvent(new TraceRequested(step.Index, trace, reason, Now));
+        Raise(new TraceRequested(step.Index, trace, reason, Now));
         // The pool is asked while the turn's events are appended: a query changes nothing, and its answer comes
         // back as a message that runs after this turn, so after the append. Should the append fail, the
         // activation dies, the call is cancelled with it, and the next activation asks again.
@@ -160,7 +160,7 @@ public sealed partial class TaskGrain
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(ActivationLifetime);
         var token = cancellation.Token;
         _traceCalls[query.Trace] = new TraceCall(query, cancellation);
-        var self = AsReference<ITaskGrain>();
+        var self = this.AsReference<ITaskGrain>();
         var pool = tracer;
         var memory = State.Scene is { } scene && options.WaitForFirstFrame ? GrainFactory.GetScene(scene) : null;
         var time = TimeProvider;
@@ -233,7 +233,7 @@ public sealed partial class TaskGrain
     /// <summary>Counts a failed attempt; the step starts over, or the task fails once the step used up its attempts.</summary>
     private async Task FailAttemptAsync(TaskStepState step, FailureCategory category, string reason, RobotFailureKind? robotFailure = null)
     {
-        RaiseEvent(new StepAttemptFailed(step.Index, category, reason, robotFailure, Now));
+        Raise(new StepAttemptFailed(step.Index, category, reason, robotFailure, Now));
         if (step.Attempts >= options.MaxAttemptsPerStep)
         {
             await FailTaskAsync(category, $"step {step.Index + 1} ('{step.Planned.TraceInstruction}') failed {step.Attempts} times; last: {reason}");

@@ -2,7 +2,6 @@ using RoboTracer.Fleet.Domain.Events;
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Robots;
 using RoboTracer.Fleet.Domain.Tasks;
-using RoboTracer.Fleet.Grains.Runtime;
 
 namespace RoboTracer.Fleet.Grains.Tasks;
 
@@ -25,7 +24,7 @@ public sealed partial class TaskGrain
         }
         if (connection == RobotConnection.Offline && State.RobotDisconnectedAt is null)
         {
-            RaiseEvent(new AssignedRobotDisconnected(robot, Now));
+            Raise(new AssignedRobotDisconnected(robot, Now));
             await ConfirmEventsAsync();
         }
         else if (connection == RobotConnection.Online && State.RobotDisconnectedAt is not null)
@@ -52,13 +51,13 @@ public sealed partial class TaskGrain
             // Whether the robot still follows that trace is unknown (the node that sent it is gone): stop it, trace again.
             await CancelOnRobotAsync(step.Index, trace, "the orchestrator restarted");
             await UnwatchAsync(trace);
-            RaiseEvent(new StepInterrupted(step.Index, "resumed after a restart: the step is traced and issued again", Now));
+            Raise(new StepInterrupted(step.Index, "resumed after a restart: the step is traced and issued again", Now));
             await ConfirmEventsAsync();
             _nextTraceReason = "resumed after a restart";
         }
     }
 
-    private void StartWatchdog() => _watchdog ??= RegisterGrainTimer(
+    private void StartWatchdog() => _watchdog ??= RegisterConfirmingTimer(
         OnWatchdogAsync,
         // Kept alive: an unfinished task must stay active to notice deadlines even when nothing calls it.
         new GrainTimerCreationOptions { DueTime = options.WatchdogInterval, Period = options.WatchdogInterval, KeepAlive = true });
@@ -107,7 +106,7 @@ public sealed partial class TaskGrain
         {
             if (status.Connection == RobotConnection.Offline)
             {
-                RaiseEvent(new AssignedRobotDisconnected(robot, now));
+                Raise(new AssignedRobotDisconnected(robot, now));
                 await ConfirmEventsAsync();
             }
             return;
@@ -125,20 +124,20 @@ public sealed partial class TaskGrain
         if (State.CurrentStep is { Phase: StepPhase.AwaitingTrace or StepPhase.Executing } step)
         {
             await StopCurrentStepAsync(reason);
-            RaiseEvent(new StepInterrupted(step.Index, reason, now));
+            Raise(new StepInterrupted(step.Index, reason, now));
         }
         await UnassignRobotAsync(reason, avoid: true);
     }
 
     private async Task RobotReconnectedAsync(RobotId robot)
     {
-        RaiseEvent(new AssignedRobotReconnected(robot, Now));
+        Raise(new AssignedRobotReconnected(robot, Now));
         if (State.CurrentStep is { Phase: StepPhase.Executing, Trace: { } trace } step)
         {
             // Whether it kept the trace through the outage is unknown: stop it and issue the step again.
             await CancelOnRobotAsync(step.Index, trace, "the robot reconnected");
             await UnwatchAsync(trace);
-            RaiseEvent(new StepInterrupted(step.Index, $"robot '{robot}' reconnected; the step is issued again", Now));
+            Raise(new StepInterrupted(step.Index, $"robot '{robot}' reconnected; the step is issued again", Now));
             _nextTraceReason = "robot reconnected";
         }
         await ConfirmEventsAsync();

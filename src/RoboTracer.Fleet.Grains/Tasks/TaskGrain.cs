@@ -6,8 +6,9 @@ using RoboTracer.Fleet.Domain.Robots;
 using RoboTracer.Fleet.Domain.Tasks;
 using RoboTracer.Fleet.EventStore;
 using RoboTracer.Fleet.EventStore.Serialization;
+using RoboTracer.Fleet.Grains.EventSourcing;
+using RoboTracer.Fleet.Serialization;
 using RoboTracer.Fleet.Grains.Robots;
-using RoboTracer.Fleet.Grains.Runtime;
 using RoboTracer.Fleet.Grains.Tracing;
 
 namespace RoboTracer.Fleet.Grains.Tasks;
@@ -31,14 +32,14 @@ namespace RoboTracer.Fleet.Grains.Tasks;
 /// </para>
 /// </remarks>
 public sealed partial class TaskGrain(IEventStore store, EventSerializer serializer, IPlanner planner, ISpatialTracer tracer, TaskOptions options)
-    : JournaledGrain<TaskState, TaskEvent>(store, serializer), ITaskGrain
+    : EventSourcedGrain<TaskState, TaskEvent>(store, serializer), ITaskGrain
 {
     private const int MaxPlanSteps = 100;
 
     /// <inheritdoc />
     protected override string StreamId => FleetStreams.Task(Id);
 
-    private TaskId Id => new(GetPrimaryKeyString());
+    private TaskId Id => new(this.GetPrimaryKeyString());
 
     private DateTimeOffset Now => TimeProvider.GetUtcNow();
 
@@ -89,14 +90,14 @@ public sealed partial class TaskGrain(IEventStore store, EventSerializer seriali
 
         // From here the task exists. The index first, so that no task is ever missing from it.
         await GrainFactory.GetTaskIndex().AddAsync(Id);
-        RaiseEvent(new TaskSubmitted(Id, submission.Instruction, submission.Robot, scene, submittedAt));
-        RaiseEvent(new TaskPlanningStarted(planningStartedAt));
+        Raise(new TaskSubmitted(Id, submission.Instruction, submission.Robot, scene, submittedAt));
+        Raise(new TaskPlanningStarted(planningStartedAt));
         if (failure is { } f)
         {
             await FailTaskAsync(f.Category, f.Reason);
             return View();
         }
-        RaiseEvent(new TaskPlanned(plan!, Now));
+        Raise(new TaskPlanned(plan!, Now));
         await ConfirmEventsAsync();
         StartWatchdog();
         await DriveAsync();
@@ -123,7 +124,7 @@ public sealed partial class TaskGrain(IEventStore store, EventSerializer seriali
         ThrowIfTerminal("cancelled");
         reason = string.IsNullOrWhiteSpace(reason) ? "cancelled by a user" : reason;
         await StopCurrentStepAsync($"task cancelled: {reason}");
-        RaiseEvent(new TaskCancelled(reason, Now));
+        Raise(new TaskCancelled(reason, Now));
         await ConfirmEventsAsync();
         await FinishAsync();
         return View();
@@ -143,9 +144,9 @@ public sealed partial class TaskGrain(IEventStore store, EventSerializer seriali
         if (State.CurrentStep is { Phase: StepPhase.AwaitingTrace or StepPhase.Executing } step && State.Phase == TaskPhase.Assigned)
         {
             await StopCurrentStepAsync($"task paused: {reason}");
-            RaiseEvent(new StepInterrupted(step.Index, $"task paused: {reason}", Now));
+            Raise(new StepInterrupted(step.Index, $"task paused: {reason}", Now));
         }
-        RaiseEvent(new TaskPaused(reason, Now));
+        Raise(new TaskPaused(reason, Now));
         await ConfirmEventsAsync();
         return View();
     }
@@ -160,7 +161,7 @@ public sealed partial class TaskGrain(IEventStore store, EventSerializer seriali
         {
             return View();
         }
-        RaiseEvent(new TaskResumed(Now));
+        Raise(new TaskResumed(Now));
         await ConfirmEventsAsync();
         _nextTraceReason = "task resumed";
         await DriveAsync();
@@ -186,10 +187,10 @@ public sealed partial class TaskGrain(IEventStore store, EventSerializer seriali
     }
 
     /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         CancelAllTraceCalls();
-        return Task.CompletedTask;
+        await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -245,7 +246,7 @@ public sealed partial class TaskGrain(IEventStore store, EventSerializer seriali
         return null;
     }
 
-    private TaskStatusView View() => State.ToView(Version + UnconfirmedEvents.Count);
+    private TaskStatusView View() => State.ToView(TentativeVersion);
 
     private void ThrowIfMissing()
     {

@@ -3,7 +3,8 @@ using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Tasks;
 using RoboTracer.Fleet.EventStore;
 using RoboTracer.Fleet.EventStore.Serialization;
-using RoboTracer.Fleet.Grains.Runtime;
+using RoboTracer.Fleet.Grains.EventSourcing;
+using RoboTracer.Fleet.Serialization;
 
 namespace RoboTracer.Fleet.Grains.Tasks;
 
@@ -14,7 +15,7 @@ namespace RoboTracer.Fleet.Grains.Tasks;
 /// such a task finds it terminal and just marks it here.
 /// </remarks>
 public sealed class TaskIndexGrain(IEventStore store, EventSerializer serializer)
-    : JournaledGrain<TaskIndexState, TaskIndexEvent>(store, serializer), ITaskIndexGrain
+    : EventSourcedGrain<TaskIndexState, TaskIndexEvent>(store, serializer), ITaskIndexGrain
 {
     /// <summary>The index's one key.</summary>
     public const string Key = "fleet";
@@ -27,7 +28,7 @@ public sealed class TaskIndexGrain(IEventStore store, EventSerializer serializer
     {
         if (!State.Contains(task))
         {
-            RaiseEvent(new TaskIndexed(task, TimeProvider.GetUtcNow()));
+            Raise(new TaskIndexed(task, TimeProvider.GetUtcNow()));
         }
         return Task.CompletedTask;
     }
@@ -37,7 +38,7 @@ public sealed class TaskIndexGrain(IEventStore store, EventSerializer serializer
     {
         if (State.Find(task) is { IsUnfinished: true })
         {
-            RaiseEvent(new TaskIndexFinished(task, outcome, TimeProvider.GetUtcNow()));
+            Raise(new TaskIndexFinished(task, outcome, TimeProvider.GetUtcNow()));
         }
         return Task.CompletedTask;
     }

@@ -6,6 +6,7 @@ using RoboTracer.Fleet.Domain.Tasks;
 using RoboTracer.Fleet.Grains;
 using RoboTracer.Fleet.Grains.Robots;
 using RoboTracer.Fleet.Grains.Tasks;
+using RoboTracer.Fleet.Serialization;
 using RoboTracer.Fleet.Orchestrator.Hosting;
 using RoboTracer.Fleet.Orchestrator.Telemetry;
 

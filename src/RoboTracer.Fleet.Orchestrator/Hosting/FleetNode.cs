@@ -1,26 +1,25 @@
-using RoboTracer.Fleet.Domain.Planning;
 using RoboTracer.Fleet.Domain.Robots;
 using RoboTracer.Fleet.EventStore;
 using RoboTracer.Fleet.Grains;
-using RoboTracer.Fleet.Grains.Robots;
-using RoboTracer.Fleet.Grains.Runtime;
-using RoboTracer.Fleet.Grains.Scene;
-using RoboTracer.Fleet.Grains.Tasks;
+using RoboTracer.Fleet.Grains.Tracing;
 using RoboTracer.Fleet.Inference.Pool;
-using RoboTracer.Fleet.Orchestrator.Robots;
 using RoboTracer.Fleet.Orchestrator.Telemetry;
 using RoboTracer.Fleet.Orchestrator.Tracing;
 
 namespace RoboTracer.Fleet.Orchestrator.Hosting;
 
 /// <summary>
-/// The silo: opens the event store (migrations included) before the endpoints listen, hosts the grains on it,
-/// resumes every unfinished task, and on shutdown deactivates the grains before the store closes.
+/// The node's resources around its Orleans silo: opens the event store (migrations included) before the silo
+/// starts, since the grains live on it; once the silo runs and before the endpoints listen, marks the robots that
+/// were online offline and resumes every unfinished task; closes the store after the silo stopped.
 /// </summary>
+/// <remarks>
+/// Registered after <c>UseOrleans</c>: hosted services start in registration order and the web server starts
+/// last, so <see cref="StartAsync"/> finds the silo running and no robot connected yet.
+/// </remarks>
 internal sealed partial class FleetNode(
     IConfiguration configuration,
-    IPlanner planner,
-    RobotSessions sessions,
+    IGrainFactory grains,
     TaskTelemetry telemetry,
     OrchestratorOptions options,
     ILoggerFactory loggerFactory,
@@ -29,11 +28,14 @@ internal sealed partial class FleetNode(
     private IEventStore? _store;
     private TracePool? _pool;
     private FrameCache? _frames;
-    private GrainRuntime? _runtime;
+    private PoolSpatialTracer? _tracer;
 
     public IEventStore Store => _store ?? throw NotStarted();
 
-    public IGrainFactory Grains => _runtime ?? throw NotStarted();
+    /// <summary>The task grains' spatial tracer: the inference pool.</summary>
+    public ISpatialTracer Tracer => _tracer ?? throw NotStarted();
+
+    public IGrainFactory Grains => grains;
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -42,32 +44,25 @@ internal sealed partial class FleetNode(
         _store = await selection.OpenAsync(cancellationToken);
         _pool = TracePool.FromConfiguration(configuration, loggerFactory);
         _frames = new FrameCache(_store, options.FrameCacheBytes);
-        var fleet = configuration.GetSection("Fleet");
-        _runtime = new GrainRuntime(new GrainRuntimeOptions { NodeId = Environment.MachineName, LoggerFactory = loggerFactory })
-            .AddFleetGrains(new FleetGrainServices
-            {
-                Store = _store,
-                Planner = new TracedPlanner(planner, telemetry),
-                Tracer = new PoolSpatialTracer(_frames, _pool, telemetry, options),
-                RobotChannel = sessions,
-                Robots = fleet.GetSection("Robots").Get<RobotOptions>() ?? new RobotOptions(),
-                Tasks = fleet.GetSection("Tasks").Get<TaskOptions>() ?? new TaskOptions(),
-                Scene = fleet.GetSection("Scene").Get<SceneMemoryOptions>() ?? new SceneMemoryOptions(),
-            });
+        _tracer = new PoolSpatialTracer(_frames, _pool, telemetry, options);
         if (options.ApiTokenGenerated)
         {
             LogGeneratedToken(options.ApiToken);
         }
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
         // Before the endpoints listen: no robot has a link to this process yet, whatever the history says. Marked
         // offline now, a robot's unfinished task waits for it to reconnect (and re-issues its step then) instead of
         // sending commands into the void and spending its attempts before the robot is back.
         var offline = 0;
-        foreach (var robot in await _runtime.GetRobotDirectory().GetRobotsAsync())
+        foreach (var robot in await grains.GetRobotDirectory().GetRobotsAsync())
         {
-            var status = await _runtime.GetRobot(robot).GetStatusAsync();
+            var status = await grains.GetRobot(robot).GetStatusAsync();
             if (status.Connection == RobotConnection.Online)
             {
-                await _runtime.GetRobot(robot).DisconnectAsync("the orchestrator restarted; waiting for the robot to reconnect");
+                await grains.GetRobot(robot).DisconnectAsync("the orchestrator restarted; waiting for the robot to reconnect");
                 offline++;
             }
         }
@@ -75,11 +70,7 @@ internal sealed partial class FleetNode(
         {
             LogRobotsAwaited(offline);
         }
-    }
-
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        var resumed = await Grains.RecoverAsync(cancellationToken);
+        var resumed = await grains.RecoverAsync(cancellationToken);
         LogRecovered(resumed.Count);
     }
 
@@ -89,16 +80,11 @@ internal sealed partial class FleetNode(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    // The silo stopped before this (it stops in reverse registration order): its grains wrote their last events.
     public async Task StoppedAsync(CancellationToken cancellationToken) => await DisposeAsync();
 
     public async ValueTask DisposeAsync()
     {
-        // Grains first: deactivation may still write events.
-        if (_runtime is not null)
-        {
-            await _runtime.DisposeAsync();
-            _runtime = null;
-        }
         if (_pool is not null)
         {
             await _pool.DisposeAsync();

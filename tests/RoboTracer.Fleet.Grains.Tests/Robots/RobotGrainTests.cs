@@ -2,6 +2,7 @@ using RoboTracer.Fleet.Domain.Geometry;
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Robots;
 using RoboTracer.Fleet.Domain.Traces;
+using RoboTracer.Fleet.Serialization;
 using RoboTracer.Fleet.Grains.Robots;
 using RoboTracer.Fleet.Grains.Tests.Support;
 
@@ -25,7 +26,7 @@ public sealed class RobotGrainTests : IAsyncLifetime
         Assert.True(status.IsRegistered);
         Assert.Equal(RobotConnection.Online, status.Connection);
         Assert.True(status.Capabilities!.CanPerform("PICK"));
-        Assert.Equal([R1], await _fleet.Runtime.GetRobotDirectory().GetRobotsAsync());
+        Assert.Equal([R1], await _fleet.Grains.GetRobotDirectory().GetRobotsAsync());
         Assert.Equal(["RobotRegistered", "RobotWentOnline"], await TypesAsync());
     }
 

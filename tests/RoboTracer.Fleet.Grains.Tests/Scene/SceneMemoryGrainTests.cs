@@ -1,6 +1,7 @@
 using RoboTracer.Fleet.Domain.Geometry;
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Scene;
+using RoboTracer.Fleet.Serialization;
 using RoboTracer.Fleet.Grains.Scene;
 using RoboTracer.Fleet.Grains.Tests.Support;
 
@@ -17,7 +18,7 @@ public sealed class SceneMemoryGrainTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _fleet.DisposeAsync();
 
-    private ISceneMemoryGrain Scene => _fleet.Runtime.GetScene(FleetHarness.Table);
+    private ISceneMemoryGrain Scene => _fleet.Grains.GetScene(FleetHarness.Table);
 
     [Fact]
     public async Task Observations_merge_into_the_snapshot_with_the_latest_frame_by_blob_reference()

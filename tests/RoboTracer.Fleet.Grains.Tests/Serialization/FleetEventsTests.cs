@@ -8,7 +8,7 @@ using RoboTracer.Fleet.Domain.Scene;
 using RoboTracer.Fleet.Domain.Tasks;
 using RoboTracer.Fleet.Domain.Traces;
 using RoboTracer.Fleet.EventStore;
-using RoboTracer.Fleet.Grains.Serialization;
+using RoboTracer.Fleet.Serialization;
 
 namespace RoboTracer.Fleet.Grains.Tests.Serialization;
 

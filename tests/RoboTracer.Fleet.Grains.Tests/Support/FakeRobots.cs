@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Robots;
 using RoboTracer.Fleet.Grains.Robots;
-using RoboTracer.Fleet.Grains.Runtime;
 
 namespace RoboTracer.Fleet.Grains.Tests.Support;
 

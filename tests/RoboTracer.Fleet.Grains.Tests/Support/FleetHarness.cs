@@ -4,15 +4,19 @@ using RoboTracer.Fleet.Domain.Robots;
 using RoboTracer.Fleet.Domain.Tasks;
 using RoboTracer.Fleet.EventStore;
 using RoboTracer.Fleet.Grains.Robots;
-using RoboTracer.Fleet.Grains.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+using RoboTracer.Fleet.Domain.Planning;
+using RoboTracer.Fleet.Grains.Tracing;
 using RoboTracer.Fleet.Grains.Tasks;
 
 namespace RoboTracer.Fleet.Grains.Tests.Support;
 
 /// <summary>
-/// A fleet node for scenario tests: a SQLite store in a temp file, a fake clock, the fake planner, tracer and
-/// robots, and the fleet's grains on a runtime. <see cref="RestartAsync"/> throws the node away and builds a new
-/// one on the same file, as a process restart would.
+/// A fleet node for scenario tests: a SQLite store in a temp file, a fake clock for the grains, the fake planner,
+/// tracer and robots, and the fleet's grains on a one-silo in-process Orleans cluster. <see cref="RestartAsync"/>
+/// throws the cluster away and starts a new one on the same file, as a process restart would.
 /// </summary>
 public sealed class FleetHarness : IAsyncDisposable
 {
@@ -21,12 +25,12 @@ public sealed class FleetHarness : IAsyncDisposable
     public static readonly AxisAlignedBox3D Workspace = new(new Point3D(-1, -1, 0), new Point3D(1, 1, 2));
 
     private readonly TempStore _temp;
+    private readonly List<TaskId> _submitted = [];
 
     private FleetHarness(TempStore temp, IEventStore store)
     {
         _temp = temp;
         Store = store;
-        Runtime = Build();
         Events = new EventLog(store);
     }
 
@@ -40,7 +44,10 @@ public sealed class FleetHarness : IAsyncDisposable
 
     public IEventStore Store { get; private set; }
 
-    public GrainRuntime Runtime { get; private set; }
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>Calls grains as a client of the cluster does.</summary>
+    public IGrainFactory Grains => Cluster.Client;
 
     public EventLog Events { get; private set; }
 
@@ -51,12 +58,14 @@ public sealed class FleetHarness : IAsyncDisposable
     public static async Task<FleetHarness> StartAsync()
     {
         var (temp, store) = await TempStore.CreateAsync();
-        return new FleetHarness(temp, store);
+        var harness = new FleetHarness(temp, store);
+        harness.Cluster = await harness.StartClusterAsync();
+        return harness;
     }
 
-    public IRobotGrain Robot(string id) => Runtime.GetRobot(new RobotId(id));
+    public IRobotGrain Robot(string id) => Grains.GetRobot(new RobotId(id));
 
-    public ITaskGrain Task(TaskId id) => Runtime.GetTask(id);
+    public ITaskGrain Task(TaskId id) => Grains.GetTask(id);
 
     public static RobotCapabilities Capabilities(params string[] actions) =>
         new(RobotKind.Arm, Workspace, 0.9, 2, new HashSet<string>(actions.Length == 0 ? ["pick", "place", "push", "wipe", "open", "close"] : actions));
@@ -72,11 +81,16 @@ public sealed class FleetHarness : IAsyncDisposable
     public async Task<(TaskId Id, TaskStatusView Status)> SubmitAsync(string instruction, string? robot = null)
     {
         var id = TaskId.New();
+        _submitted.Add(id);
         var status = await Task(id).SubmitAsync(new TaskSubmission(instruction, robot is null ? null : new RobotId(robot), Table));
         return (id, status);
     }
 
-    /// <summary>Advances the clock one second at a time, sending a heartbeat for each of <paramref name="alive"/> after each second.</summary>
+    /// <summary>
+    /// Advances the clock one second at a time, sending a heartbeat for each of <paramref name="alive"/> after each
+    /// second. A grain timer that fell due runs as a message of its grain, after the clock moved: a call to every
+    /// submitted task after each second lets their watchdogs run before the clock moves on.
+    /// </summary>
     public async Task AdvanceAsync(TimeSpan by, params string[] alive)
     {
         for (var t = TimeSpan.Zero; t < by; t += TimeSpan.FromSeconds(1))
@@ -86,39 +100,56 @@ public sealed class FleetHarness : IAsyncDisposable
             {
                 await Robot(robot).HeartbeatAsync(new RobotHeartbeat());
             }
+            foreach (var task in _submitted)
+            {
+                await Task(task).GetStatusAsync();
+            }
         }
     }
 
     public async Task RestartAsync()
     {
-        await Runtime.DisposeAsync();
+        await StopClusterAsync();
         await Events.DisposeAsync();
         await Store.DisposeAsync();
         Store = await _temp.OpenAsync();
-        Runtime = Build();
+        Cluster = await StartClusterAsync();
         Events = new EventLog(Store);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Runtime.DisposeAsync();
+        await StopClusterAsync();
         await Events.DisposeAsync();
         await _temp.DisposeAsync();
     }
 
-    private GrainRuntime Build()
+    private async Task<InProcessTestCluster> StartClusterAsync()
     {
-        var runtime = new GrainRuntime(new GrainRuntimeOptions { TimeProvider = Clock, CollectionAge = TimeSpan.FromHours(1) })
-            .AddFleetGrains(new FleetGrainServices
-            {
-                Store = Store,
-                Planner = Planner,
-                Tracer = Tracer,
-                RobotChannel = Robots,
-                Robots = RobotOptions,
-                Tasks = TaskOptions,
-            });
-        Robots.Grains = runtime;
-        return runtime;
+        var store = Store;
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddFleetGrains(RobotOptions, TaskOptions);
+            silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton(store);
+            silo.Services.AddSingleton<IPlanner>(Planner);
+            silo.Services.AddSingleton<ISpatialTracer>(Tracer);
+            silo.Services.AddSingleton<IRobotCommandChannel>(Robots);
+            // The grains' clock only: the silo's own loops (membership, collection) keep real time.
+            silo.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Grains, Clock);
+            silo.Services.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromHours(1));
+        });
+        builder.ConfigureClient(client => client.Services.AddFleetSerialization());
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        Robots.Grains = cluster.Client;
+        return cluster;
+    }
+
+    private async Task StopClusterAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
     }
 }

@@ -2,6 +2,7 @@ using RoboTracer.Fleet.Domain.Geometry;
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Tasks;
 using RoboTracer.Fleet.Domain.Traces;
+using RoboTracer.Fleet.Serialization;
 using RoboTracer.Fleet.Grains.Robots;
 using RoboTracer.Fleet.Grains.Tasks;
 using RoboTracer.Fleet.Grains.Tests.Support;
@@ -147,7 +148,7 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         Assert.Equal(0, _fleet.Planner.Calls);
         Assert.Equal(0, await _fleet.Store.GetStreamVersionAsync(FleetStreams.Task(task)));
-        Assert.Empty(await _fleet.Runtime.GetTaskIndex().ListAsync());
+        Assert.Empty(await _fleet.Grains.GetTaskIndex().ListAsync());
         Assert.Null((await _fleet.Robot("r1").GetStatusAsync()).ReservedBy);
     }
 }

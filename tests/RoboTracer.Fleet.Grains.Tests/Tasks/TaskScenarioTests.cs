@@ -4,6 +4,7 @@ using RoboTracer.Fleet.Domain.Planning;
 using RoboTracer.Fleet.Domain.Robots;
 using RoboTracer.Fleet.Domain.Scene;
 using RoboTracer.Fleet.Domain.Tasks;
+using RoboTracer.Fleet.Serialization;
 using RoboTracer.Fleet.Grains.Robots;
 using RoboTracer.Fleet.Grains.Scene;
 using RoboTracer.Fleet.Grains.Tests.Support;
@@ -38,7 +39,7 @@ public sealed class TaskScenarioTests : IAsyncLifetime
         Assert.Equal([0, 1, 2, 3, 4], _fleet.Robots.Executed.Select(c => c.StepIndex));
         Assert.Equal([0, 1, 2, 3, 4], _fleet.Tracer.All.Select(q => q.StepIndex));
         Assert.Null((await _fleet.Robot("r1").GetStatusAsync()).ReservedBy);
-        Assert.Empty(await _fleet.Runtime.GetTaskIndex().GetUnfinishedAsync());
+        Assert.Empty(await _fleet.Grains.GetTaskIndex().GetUnfinishedAsync());
         var history = _fleet.Events.Types(FleetStreams.Task(task));
         Assert.Equal(["TaskSubmitted", "TaskPlanningStarted", "TaskPlanned", "RobotAssigned", "TraceRequested", "TraceAssigned"], history.Take(6));
         Assert.Equal("TaskCompleted", history[^1]);
@@ -47,7 +48,7 @@ public sealed class TaskScenarioTests : IAsyncLifetime
     [Fact]
     public async Task A_scene_change_mid_step_requeries_and_replaces_the_trace_exactly_once()
     {
-        var scene = _fleet.Runtime.GetScene(FleetHarness.Table);
+        var scene = _fleet.Grains.GetScene(FleetHarness.Table);
         await scene.ObserveAsync(new SceneObservation(_fleet.Clock.GetUtcNow(), [Cup(new Point3D(0.1, 0, 0.5)), Plate()]));
         await _fleet.RegisterRobotAsync("r1");
         _fleet.Robots.Hold(new RobotId("r1"));
@@ -162,7 +163,7 @@ public sealed class TaskScenarioTests : IAsyncLifetime
         var robotStatus = await robot.GetStatusAsync();
         Assert.Null(robotStatus.ReservedBy);
         Assert.Null(robotStatus.CurrentStep);
-        Assert.Empty(await _fleet.Runtime.GetTaskIndex().GetUnfinishedAsync());
+        Assert.Empty(await _fleet.Grains.GetTaskIndex().GetUnfinishedAsync());
         Assert.False(await robot.ReportStepUpdateAsync(new RobotStepUpdate(task, 0, executing.Trace, RobotStepState.Succeeded, 1)));
         Assert.Equal(TaskPhase.Cancelled, (await _fleet.Task(task).CancelAsync("again")).Phase);
         await Assert.ThrowsAsync<InvalidOperationException>(() => _fleet.Task(task).ResumeAsync());
@@ -218,7 +219,7 @@ public sealed class TaskScenarioTests : IAsyncLifetime
 
         await _fleet.RestartAsync();
         _fleet.Robots.Auto(new RobotId("r1"));
-        var resumed = await _fleet.Runtime.RecoverAsync();
+        var resumed = await _fleet.Grains.RecoverAsync();
         await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "TaskCompleted");
 
         var resumedTask = Assert.Single(resumed);
@@ -231,7 +232,7 @@ public sealed class TaskScenarioTests : IAsyncLifetime
         var status = await _fleet.Task(task).GetStatusAsync();
         Assert.Equal(TaskPhase.Completed, status.Phase);
         Assert.Equal(1, _fleet.Events.Count(FleetStreams.Task(task), "StepInterrupted"));
-        Assert.Empty(await _fleet.Runtime.GetTaskIndex().GetUnfinishedAsync());
+        Assert.Empty(await _fleet.Grains.GetTaskIndex().GetUnfinishedAsync());
     }
 
     [Fact]
@@ -280,7 +281,7 @@ public sealed class TaskScenarioTests : IAsyncLifetime
     private async Task<(ISceneMemoryGrain Scene, TaskId Task, ExecuteTraceCommand Command)> StartCheckedCupOnPlateAsync()
     {
         _fleet.Planner.Check = new SuccessCheck(SuccessCheckKind.ObjectAtDestination, "the cup is on the plate");
-        var scene = _fleet.Runtime.GetScene(FleetHarness.Table);
+        var scene = _fleet.Grains.GetScene(FleetHarness.Table);
         await scene.ObserveAsync(new SceneObservation(_fleet.Clock.GetUtcNow(), [Cup(CupStart), Plate()]));
         await _fleet.RegisterRobotAsync("r1");
         _fleet.Robots.Hold(new RobotId("r1"));
