@@ -19,7 +19,7 @@ public static class FleetGrains
     /// Registers what the fleet's grains need on the silo: the log-consistency provider over the event store, the event
     /// serializer, options, and the serialization of the fleet's types (<see cref="AddFleetSerialization"/>). The host
     /// registers the outside world: <see cref="EventStore.IEventStore"/>, <see cref="Domain.Planning.IPlanner"/>,
-    /// <see cref="Tracing.ISpatialTracer"/> and <see cref="IRobotCommandChannel"/>.
+    /// <see cref="Tracing.ISpatialTracer"/>, and a reminder service. Robots bring their own links (<see cref="IRobotLink"/>).
     /// </summary>
     public static ISiloBuilder AddFleetGrains(this ISiloBuilder silo, RobotOptions? robots = null, TaskOptions? tasks = null, Scene.SceneMemoryOptions? scene = null)
     {
@@ -27,7 +27,10 @@ public static class FleetGrains
         silo.AddCustomStorageBasedLogConsistencyProvider(EventSourcedGrain<object, object>.ProviderName);
         silo.Services.TryAddSingleton(FleetEvents.CreateSerializer());
         silo.Services.TryAddSingleton(robots ?? new RobotOptions());
-        silo.Services.TryAddSingleton(tasks ?? new TaskOptions());
+        tasks ??= new TaskOptions();
+        silo.Services.TryAddSingleton(tasks);
+        // Orleans refuses reminders more frequent than a minute by default; a task's resume reminder may be.
+        silo.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(o.MinimumReminderPeriod.Ticks, tasks.ResumePeriod.Ticks)));
         silo.Services.TryAddSingleton(scene ?? new Scene.SceneMemoryOptions());
         silo.Services.AddOptions<EventSourcingOptions>();
         silo.Services.AddFleetSerialization();

@@ -30,6 +30,12 @@ internal sealed class OrchestratorOptions
     /// <summary>How long a robot has to say hello after opening its link (<c>Fleet:HelloTimeout</c>, default 10 s).</summary>
     public TimeSpan HelloTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a robot that acknowledges commands (<c>Hello.acknowledges_commands</c>) has to acknowledge one before
+    /// the command counts as not delivered (<c>Fleet:CommandAckTimeout</c>, default 10 s).
+    /// </summary>
+    public TimeSpan CommandAckTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Decoded frames kept for trace requests (<c>Fleet:FrameCacheMegabytes</c>, default 64 MiB).</summary>
     public long FrameCacheBytes { get; init; } = 64L << 20;
 
@@ -51,6 +57,7 @@ internal sealed class OrchestratorOptions
             TraceDeadline = fleet.GetValue("TraceDeadline", TimeSpan.FromSeconds(20)),
             TraceBackend = fleet["TraceBackend"] is { Length: > 0 } backend ? backend : null,
             HelloTimeout = fleet.GetValue("HelloTimeout", TimeSpan.FromSeconds(10)),
+            CommandAckTimeout = fleet.GetValue("CommandAckTimeout", TimeSpan.FromSeconds(10)),
             FrameCacheBytes = Math.Max(1, fleet.GetValue("FrameCacheMegabytes", 64L)) << 20,
         };
     }

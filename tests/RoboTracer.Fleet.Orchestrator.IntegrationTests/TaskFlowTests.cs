@@ -127,6 +127,25 @@ public sealed class TaskFlowTests(FleetFixture fleet) : IClassFixture<FleetFixtu
     }
 
     [Fact]
+    public async Task A_trace_the_robot_does_not_acknowledge_is_a_failed_attempt_and_the_acknowledged_retry_completes_the_task()
+    {
+        await using var robot = await TestRobot.ConnectAsync(Host.Channel, "robot-9", OrchestratorHost.RobotToken("robot-9"), acknowledgesCommands: true);
+        robot.AutoExecute = false;
+        robot.SendAcks = false;
+        var task = await FleetApi.SubmitAsync(Host, $"put the {robot.Labels[0]} on the {robot.Labels[1]}", "robot-9");
+        var unacknowledged = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace))).ExecuteTrace;
+        robot.SendAcks = true;
+        var retried = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace))).ExecuteTrace;
+        await robot.ExecuteAsync(retried);
+        var done = await FleetApi.WaitForTaskAsync(Host, task, FleetApi.IsTerminal);
+
+        Assert.True(FleetApi.Phase(done) == "Completed", done.ToJsonString());
+        Assert.True(retried.CommandId > unacknowledged.CommandId, $"{retried.CommandId} is not above {unacknowledged.CommandId}");
+        var failed = (await FleetApi.EventsAsync(Host, task)).Single(e => e["type"]!.GetValue<string>() == "StepAttemptFailed");
+        Assert.Contains($"did not acknowledge command {unacknowledged.CommandId}", failed["data"]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cancelling_a_running_task_stops_the_robot_and_frees_it()
     {
         await using var robot = await TestRobot.ConnectAsync(Host.Channel, "robot-3", OrchestratorHost.RobotToken("robot-3"));

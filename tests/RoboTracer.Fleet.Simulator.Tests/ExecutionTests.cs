@@ -49,6 +49,42 @@ public sealed class ExecutionTests
     }
 
     [Fact]
+    public async Task Every_command_is_acknowledged_and_a_trace_whose_command_id_is_not_newer_is_not_executed_again()
+    {
+        // The clock stands still: the trace is under way, not done, until it is cancelled.
+        await using var orchestrator = await FakeOrchestrator.StartAsync();
+        await using var robot = RobotUnderTest.Start(orchestrator, RobotUnderTest.Settings(), new ManualTimeProvider());
+        var hello = await orchestrator.Link.NextHelloAsync();
+        var before = await orchestrator.Link.NextObservationAsync();
+        var trace = Traces.LiftAndShift(before, "red cup");
+        trace.CommandId = 7;
+
+        await orchestrator.Link.SendAsync(Traces.Execute(trace));
+        var accepted = await orchestrator.Link.NextStepUpdateAsync();
+        var firstAck = await orchestrator.Link.NextCommandAckAsync();
+        // The same command again (a redelivery), then an older one under a new trace id (late from a replaced node).
+        await orchestrator.Link.SendAsync(Traces.Execute(trace));
+        var again = await orchestrator.Link.NextCommandAckAsync();
+        var older = trace.Clone();
+        (older.CommandId, older.TraceId) = (6, "trace-late");
+        await orchestrator.Link.SendAsync(Traces.Execute(older));
+        var late = await orchestrator.Link.NextCommandAckAsync();
+        var cancel = Traces.Cancel(trace.StepId, trace.TaskId, trace.TraceId);
+        cancel.CancelStep.CommandId = 8;
+        await orchestrator.Link.SendAsync(cancel);
+        var end = await NextTerminalAsync(orchestrator);
+        var cancelAck = await orchestrator.Link.NextCommandAckAsync();
+
+        Assert.True(hello.AcknowledgesCommands);
+        Assert.Equal((StepState.Accepted, "trace-1"), (accepted.State, accepted.TraceId));
+        Assert.Equal([7UL, 7UL, 6UL, 8UL], [firstAck.CommandId, again.CommandId, late.CommandId, cancelAck.CommandId]);
+        // Only the first delivery ran: the step that ends is trace-1's, cancelled, with no update on the late trace.
+        Assert.Equal((StepState.Cancelled, "trace-1"), (end.State, end.TraceId));
+        Assert.DoesNotContain(orchestrator.Link.All, m => m.StepUpdate?.TraceId == "trace-late");
+        Assert.Single(orchestrator.Link.All, m => m.StepUpdate?.State == StepState.Accepted);
+    }
+
+    [Fact]
     public async Task Without_an_object_id_the_object_nearest_the_first_point_is_moved()
     {
         await using var orchestrator = await FakeOrchestrator.StartAsync();

@@ -22,7 +22,7 @@ public sealed class SimulatorOptionsTests
             ("Simulator:SceneChanges:Obstacle", "1"),
             ("Fleet:RobotTokens:sim-2", "s2")));
 
-        Assert.Equal(new Uri("http://127.0.0.1:5081"), options.Orchestrator);
+        Assert.Equal([new Uri("http://127.0.0.1:5081")], options.Orchestrators);
         Assert.Equal(3, options.Robots);
         Assert.False(options.Render);
         Assert.Equal(0.25, options.Faults.GraspFailure);
@@ -40,8 +40,20 @@ public sealed class SimulatorOptionsTests
     {
         var options = SimulatorOptions.FromConfiguration(Config(("Simulator:Orchestrator", "http://a:1"), ("services:orchestrator:grpc:0", "http://b:2")));
 
-        Assert.Equal(new Uri("http://a:1"), options.Orchestrator);
+        Assert.Equal([new Uri("http://a:1")], options.Orchestrators);
         Assert.Equal((4, true, 0.0, 0.0), (options.Robots, options.Render, options.Faults.Disconnect, options.SceneChanges.Nudge));
+    }
+
+    [Fact]
+    public void Several_orchestrators_are_the_nodes_of_one_cluster_from_the_setting_or_the_service_references()
+    {
+        var listed = SimulatorOptions.FromConfiguration(Config(("Simulator:Orchestrator", " http://a:1 , http://b:2")));
+        var referenced = SimulatorOptions.FromConfiguration(Config(("services:orchestrator:grpc:0", "http://a:1"), ("services:orchestrator:grpc:1", "http://b:2")));
+
+        Assert.Equal([new Uri("http://a:1"), new Uri("http://b:2")], listed.Orchestrators);
+        Assert.Equal(listed.Orchestrators, referenced.Orchestrators);
+        var mixed = Assert.Throws<InvalidOperationException>(() => SimulatorOptions.FromConfiguration(Config(("Simulator:Orchestrator", "http://a:1,https://b:2"))));
+        Assert.Contains("mixes http:// and https://", mixed.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -67,10 +67,11 @@ public sealed class OrchestratorHost : IAsyncDisposable
             ["services:pool:grpc:0"] = poolAddress,
             ["FLEET_API_TOKEN"] = Token,
             ["Fleet:HeartbeatInterval"] = "00:00:00.200",
+            ["Fleet:CommandAckTimeout"] = "00:00:02",
             ["Fleet:Tasks:VerificationTimeout"] = "00:00:05",
             ["Fleet:Tasks:ReassignAfterDisconnect"] = "00:00:01",
         };
-        for (var n = 1; n <= 8; n++)
+        for (var n = 1; n <= 9; n++)
         {
             settings[$"Fleet:RobotTokens:robot-{n}"] = $"secret-{n}";
         }

@@ -27,9 +27,10 @@ public sealed class TestRobot : IAsyncDisposable
     private Task<Exception?> _reader = Task.FromResult<Exception?>(null);
     private Task _observer = Task.CompletedTask;
 
-    private TestRobot(string id, AsyncDuplexStreamingCall<RobotMessage, OrchestratorMessage> call, TabletopScene scene)
+    private TestRobot(string id, AsyncDuplexStreamingCall<RobotMessage, OrchestratorMessage> call, TabletopScene scene, bool acknowledgesCommands)
     {
         Id = id;
+        AcknowledgesCommands = acknowledgesCommands;
         _call = call;
         _scene = scene;
         var rendered = scene.Render();
@@ -46,6 +47,12 @@ public sealed class TestRobot : IAsyncDisposable
 
     public Channel<OrchestratorMessage> Received { get; } = Channel.CreateUnbounded<OrchestratorMessage>();
 
+    /// <summary>The robot said in its hello that it acknowledges commands.</summary>
+    public bool AcknowledgesCommands { get; }
+
+    /// <summary>When it promised to: acknowledge each command as it arrives (true), or fall silent (false).</summary>
+    public bool SendAcks { get; set; } = true;
+
     /// <summary>The labels of the scene's objects, e.g. "red cup".</summary>
     public IReadOnlyList<string> Labels => _scene.Objects.Select(o => o.Label).ToList();
 
@@ -56,10 +63,10 @@ public sealed class TestRobot : IAsyncDisposable
 
     /// <summary>Connects, says hello and waits for the welcome.</summary>
     /// <exception cref="RpcException">The orchestrator refused the robot.</exception>
-    public static async Task<TestRobot> ConnectAsync(GrpcChannel channel, string id, string token, int sceneSeed = 7, Metadata? headers = null, string? scene = null)
+    public static async Task<TestRobot> ConnectAsync(GrpcChannel channel, string id, string token, int sceneSeed = 7, Metadata? headers = null, string? scene = null, bool acknowledgesCommands = false)
     {
         var call = new RobotLink.RobotLinkClient(channel).Connect(new CallOptions(headers));
-        var robot = new TestRobot(id, call, TabletopScene.Generate(sceneSeed, new TabletopSceneOptions { Width = 320, Height = 240, MinObjects = 4, MaxObjects = 4 }));
+        var robot = new TestRobot(id, call, TabletopScene.Generate(sceneSeed, new TabletopSceneOptions { Width = 320, Height = 240, MinObjects = 4, MaxObjects = 4 }), acknowledgesCommands);
         await robot.SendAsync(new RobotMessage { Hello = robot.Hello(token, scene ?? "table-" + id) });
         if (!await call.ResponseStream.MoveNext(CancellationToken.None) || call.ResponseStream.Current.Welcome is null)
         {
@@ -88,6 +95,13 @@ public sealed class TestRobot : IAsyncDisposable
             }
         }
     }
+
+    private static ulong? CommandIdOf(OrchestratorMessage message) => message.BodyCase switch
+    {
+        OrchestratorMessage.BodyOneofCase.ExecuteTrace => message.ExecuteTrace.CommandId,
+        OrchestratorMessage.BodyOneofCase.CancelStep => message.CancelStep.CommandId,
+        _ => null,
+    };
 
     private static string? TaskOf(OrchestratorMessage message) => message.BodyCase switch
     {
@@ -147,6 +161,7 @@ public sealed class TestRobot : IAsyncDisposable
             RobotId = Id,
             Token = token,
             SceneId = scene,
+            AcknowledgesCommands = AcknowledgesCommands,
             Intrinsics = new CameraIntrinsics { Fx = intrinsics.Fx, Fy = intrinsics.Fy, Cx = intrinsics.Cx, Cy = intrinsics.Cy, Width = (uint)intrinsics.Width, Height = (uint)intrinsics.Height },
             Capabilities = new RobotCapabilities
             {
@@ -227,7 +242,13 @@ public sealed class TestRobot : IAsyncDisposable
             while (await _call.ResponseStream.MoveNext(_stop.Token))
             {
                 var message = _call.ResponseStream.Current;
+                // Decided before the test can see the command (and change SendAcks in answer to it).
+                var ack = AcknowledgesCommands && SendAcks ? CommandIdOf(message) : null;
                 Received.Writer.TryWrite(message);
+                if (ack is { } command)
+                {
+                    await SendAsync(new RobotMessage { CommandAck = new CommandAck { CommandId = command } }, _stop.Token);
+                }
                 if (AutoExecute && message.ExecuteTrace is { } trace)
                 {
                     await ExecuteAsync(trace);

@@ -35,6 +35,10 @@ internal static class FleetComposition
         var orchestrator = builder.AddProject(Orchestrator, projects.Orchestrator)
             .WithGrpcEndpoint()
             .WithHttpEndpoint(options.Port)
+            // The silo keeps its address across restarts, so a restarted orchestrator supersedes its dead former
+            // self in the cluster at once instead of waiting for it to be voted dead.
+            .WithEndpoint("orleans-silo", env: "Orleans__Endpoints__SiloPort")
+            .WithEndpoint("orleans-gateway", env: "Orleans__Endpoints__GatewayPort")
             .WithReference(pool)
             .WithEnvironment(FleetSecrets.ApiTokenVariable, secrets.ApiToken)
             .WaitFor(pool)

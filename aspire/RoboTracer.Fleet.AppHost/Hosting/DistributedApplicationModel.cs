@@ -29,7 +29,7 @@ internal sealed class DistributedApplicationModel
 
     /// <summary>
     /// The variables one replica gets on top of the AppHost's own environment, later sources winning: its Kestrel
-    /// endpoints, OpenTelemetry identity and logging format, what its references hand over, then its own
+    /// endpoints and other endpoint ports, OpenTelemetry identity and logging format, what its references hand over, then its own
     /// <c>WithEnvironment</c> values.
     /// </summary>
     public IReadOnlyDictionary<string, string?> EnvironmentFor(Resource resource, int replica)
@@ -38,6 +38,10 @@ internal sealed class DistributedApplicationModel
         foreach (var endpoint in resource.Endpoints.Where(e => e.KestrelName is not null))
         {
             environment[$"Kestrel__Endpoints__{endpoint.KestrelName}__Url"] = Url(resource, endpoint.Name, replica);
+        }
+        foreach (var endpoint in resource.Endpoints.Where(e => e.PortVariable is not null))
+        {
+            environment[endpoint.PortVariable!] = Port(resource, endpoint.Name, replica).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         if (resource.IsDotNetHost)
         {

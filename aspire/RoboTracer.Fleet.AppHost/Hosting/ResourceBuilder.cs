@@ -13,15 +13,19 @@ internal sealed class ResourceBuilder<T>(T resource) where T : Resource
         return this;
     }
 
-    /// <summary>A named endpoint handed to the process as Kestrel endpoint <paramref name="kestrelName"/>; a free port unless <paramref name="port"/> is set.</summary>
-    public ResourceBuilder<T> WithEndpoint(string name, string? kestrelName = null, int? port = null)
+    /// <summary>
+    /// A named endpoint handed to the process as Kestrel endpoint <paramref name="kestrelName"/>, or as its bare port
+    /// in variable <paramref name="env"/>; a free port unless <paramref name="port"/> is set. The port stays the
+    /// same across restarts of the process.
+    /// </summary>
+    public ResourceBuilder<T> WithEndpoint(string name, string? kestrelName = null, int? port = null, string? env = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (Resource.Endpoints.Any(e => e.Name == name))
         {
             throw new InvalidOperationException($"Resource '{Resource.Name}' already has an endpoint '{name}'.");
         }
-        Resource.Endpoints.Add(new EndpointAnnotation(name, kestrelName, port));
+        Resource.Endpoints.Add(new EndpointAnnotation(name, kestrelName, port, PortVariable: env));
         return this;
     }
 

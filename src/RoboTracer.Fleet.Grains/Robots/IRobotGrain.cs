@@ -9,16 +9,22 @@ namespace RoboTracer.Fleet.Grains.Robots;
 /// </summary>
 public interface IRobotGrain : IGrainWithStringKey
 {
-    /// <summary>The robot connected and declared itself; it is online from now on.</summary>
+    /// <summary>The robot connected over <paramref name="link"/> and declared itself; it is online from now on.</summary>
     /// <exception cref="ArgumentException">The registration is invalid; nothing changes.</exception>
-    Task<RobotStatus> RegisterAsync(RobotRegistration registration);
+    Task<RobotStatus> RegisterAsync(RobotRegistration registration, IRobotLink link);
 
-    /// <summary>A heartbeat: the robot is alive; battery and pose are recorded when they changed noticeably.</summary>
+    /// <summary>
+    /// A heartbeat over <paramref name="link"/>: the robot is alive; battery and pose are recorded when they changed
+    /// noticeably. Commands go down the link of the latest heartbeat.
+    /// </summary>
     /// <exception cref="UnknownRobotException">The robot never registered.</exception>
-    Task<RobotStatus> HeartbeatAsync(RobotHeartbeat heartbeat);
+    Task<RobotStatus> HeartbeatAsync(RobotHeartbeat heartbeat, IRobotLink link);
 
-    /// <summary>The robot's link closed: it is offline now, without waiting for the heartbeat timeout.</summary>
-    Task<RobotStatus> DisconnectAsync(string reason);
+    /// <summary>
+    /// The robot's link closed: it is offline now, without waiting for the heartbeat timeout. A <paramref name="link"/>
+    /// other than the robot's current one changes nothing (the robot has connected again since); null ends any.
+    /// </summary>
+    Task<RobotStatus> DisconnectAsync(string reason, IRobotLink? link);
 
     /// <summary>The robot as it is now (an unregistered id answers with <see cref="RobotStatus.IsRegistered"/> false).</summary>
     Task<RobotStatus> GetStatusAsync();

@@ -17,14 +17,23 @@ namespace RoboTracer.Fleet.Grains.Robots;
 /// timeout from the activation to be heard from again.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Calls go one way only: task grains call robots, and a robot tells its task about step updates and
 /// connection changes with one-way calls, so the two never wait on each other.
+/// </para>
+/// <para>
+/// Commands go out through the robot's link (<see cref="IRobotLink"/>, on the silo the robot is connected to), and
+/// only after they are recorded: an activation that can no longer write (a stale duplicate during a membership
+/// change) cannot command the robot either. The link is not state: a reactivated grain learns it again from the
+/// robot's next heartbeat.
+/// </para>
 /// </remarks>
-public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IRobotCommandChannel channel, RobotOptions options)
+public sealed class RobotGrain(IEventStore store, EventSerializer serializer, RobotOptions options)
     : EventSourcedGrain<RobotState, RobotEvent>(store, serializer), IRobotGrain
 {
     private DateTimeOffset? _lastHeartbeat;
     private IGrainTimer? _heartbeatCheck;
+    private IRobotLink? _link;
 
     /// <inheritdoc />
     protected override string StreamId => FleetStreams.Robot(Id);
@@ -43,9 +52,10 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
     }
 
     /// <inheritdoc />
-    public async Task<RobotStatus> RegisterAsync(RobotRegistration registration)
+    public async Task<RobotStatus> RegisterAsync(RobotRegistration registration, IRobotLink link)
     {
         ArgumentNullException.ThrowIfNull(registration);
+        ArgumentNullException.ThrowIfNull(link);
         if (registration.Problem() is { } problem)
         {
             throw new ArgumentException($"Robot '{Id}' cannot register: {problem}.", nameof(registration));
@@ -58,6 +68,7 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
         }
         var cameOnline = MarkHeard(now);
         await ConfirmEventsAsync();
+        _link = link;
         if (first)
         {
             await GrainFactory.GetRobotDirectory().AddAsync(Id);
@@ -70,9 +81,10 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
     }
 
     /// <inheritdoc />
-    public async Task<RobotStatus> HeartbeatAsync(RobotHeartbeat heartbeat)
+    public async Task<RobotStatus> HeartbeatAsync(RobotHeartbeat heartbeat, IRobotLink link)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
+        ArgumentNullException.ThrowIfNull(link);
         ThrowIfUnregistered();
         if (heartbeat.Battery is { } battery && !(battery >= 0 && battery <= 1))
         {
@@ -91,6 +103,7 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
             Raise(new RobotTelemetryRecorded(heartbeat.Battery, heartbeat.Pose, now));
         }
         await ConfirmEventsAsync();
+        _link = link;
         if (cameOnline)
         {
             NotifyTask(RobotConnection.Online);
@@ -99,8 +112,14 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
     }
 
     /// <inheritdoc />
-    public async Task<RobotStatus> DisconnectAsync(string reason)
+    public async Task<RobotStatus> DisconnectAsync(string reason, IRobotLink? link)
     {
+        if (link is not null && _link is not null && !_link.Equals(link))
+        {
+            // A link the robot has since replaced (maybe on another silo) ended: the newer one speaks for the robot.
+            return Status();
+        }
+        _link = null;
         if (State.Connection == RobotConnection.Online)
         {
             await GoOfflineAsync(string.IsNullOrWhiteSpace(reason) ? "the robot disconnected" : reason);
@@ -155,18 +174,12 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
         {
             throw new ArgumentException($"Trace '{command.Trace}' was not sent to robot '{Id}': {problem}.", nameof(command));
         }
+        var link = _link ?? throw new RobotUnavailableException(Id, "its link is not known on this silo yet; it is expected with the robot's next heartbeat");
         Raise(new RobotStepDispatched(command.Task, command.StepIndex, command.Trace, TimeProvider.GetUtcNow()));
-        // The task's TraceAssigned, appended before this call, is the write-ahead record of the trace; the robot's own
-        // record is appended while the command goes out. The caller hears of a failure of either.
-        var recorded = ConfirmEventsAsync();
-        try
-        {
-            await channel.ExecuteTraceAsync(command, ActivationLifetime);
-        }
-        finally
-        {
-            await recorded;
-        }
+        var commandId = TentativeVersion;
+        // Recorded before it goes out: a stale activation fails here and sends nothing.
+        await ConfirmEventsAsync();
+        await SendAsync(link, l => l.ExecuteTraceAsync(command, commandId));
     }
 
     /// <inheritdoc />
@@ -178,18 +191,44 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, IR
             Raise(new RobotStepCancelRequested(command.Task, command.StepIndex, command.Trace, command.Reason, TimeProvider.GetUtcNow()));
             await ConfirmEventsAsync();
         }
-        if (State.Connection != RobotConnection.Online)
+        if (State.Connection != RobotConnection.Online || _link is not { } link)
         {
             return;
         }
         try
         {
-            await channel.CancelStepAsync(command, ActivationLifetime);
+            await SendAsync(link, l => l.CancelStepAsync(command, TentativeVersion));
         }
-        catch (Exception e)
+        catch (RobotUnavailableException e)
         {
             // The task has moved on either way; a robot that missed the cancel reports on a stale trace, which is ignored.
             Logger.LogWarning(e, "Cancel of trace {Trace} did not reach robot {Robot}", command.Trace, Id);
+        }
+    }
+
+    /// <summary>
+    /// Sends a command down <paramref name="link"/>. Whatever stops it (the link closed or the robot did not
+    /// acknowledge, which the link says with <see cref="RobotUnavailableException"/>; the link's silo is gone, which
+    /// Orleans says) reaches the caller as <see cref="RobotUnavailableException"/>. A link that Orleans could not
+    /// reach is forgotten until the robot's next heartbeat brings the live one.
+    /// </summary>
+    private async Task SendAsync(IRobotLink link, Func<IRobotLink, Task> send)
+    {
+        try
+        {
+            await send(link);
+        }
+        catch (RobotUnavailableException)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            if (ReferenceEquals(_link, link))
+            {
+                _link = null;
+            }
+            throw new RobotUnavailableException(Id, $"the command did not reach its link: {e.Message}");
         }
     }
 

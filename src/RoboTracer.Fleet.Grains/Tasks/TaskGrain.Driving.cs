@@ -140,7 +140,7 @@ public sealed partial class TaskGrain
     private async Task FinishAsync()
     {
         CancelAllTraceCalls();
-        StopWatchdog();
+        await StopWatchdogAsync();
         if (State.Robot is { } robot)
         {
             await ReleaseRobotAsync(robot, $"task {State.Phase.ToString().ToLowerInvariant()}");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using RoboTracer.Fleet.Domain.Events;
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Robots;
@@ -5,10 +6,19 @@ using RoboTracer.Fleet.Domain.Tasks;
 
 namespace RoboTracer.Fleet.Grains.Tasks;
 
-/// <summary>Time: step deadlines, a robot that went away, resuming after a restart.</summary>
-public sealed partial class TaskGrain
+/// <summary>
+/// Time: step deadlines, a robot that went away, resuming after a restart or on another silo. Deadlines are not
+/// timers but times in the state (when each phase began), so whichever activation holds the task recomputes them.
+/// The watchdog timer checks them while the task is active; a reminder (<see cref="ResumeReminder"/>) outlives the
+/// silo, so a task whose silo died is activated again on another one and carries on.
+/// </summary>
+public sealed partial class TaskGrain : IRemindable
 {
+    /// <summary>The reminder of an unfinished task: every <see cref="TaskOptions.ResumePeriod"/> it activates the task wherever it lives.</summary>
+    public const string ResumeReminder = "resume";
+
     private IGrainTimer? _watchdog;
+    private IGrainReminder? _resume;
 
     // True until this activation has taken over the task: a fresh activation did not start what the events say
     // is in flight, so it must re-issue it.
@@ -45,7 +55,7 @@ public sealed partial class TaskGrain
         {
             return;
         }
-        StartWatchdog();
+        await StartWatchdogAsync();
         if (State.CurrentStep is { Phase: StepPhase.Executing, Trace: { } trace } step)
         {
             // Whether the robot still follows that trace is unknown (the node that sent it is gone): stop it, trace again.
@@ -57,15 +67,60 @@ public sealed partial class TaskGrain
         }
     }
 
-    private void StartWatchdog() => _watchdog ??= RegisterConfirmingTimer(
-        OnWatchdogAsync,
-        // Kept alive: an unfinished task must stay active to notice deadlines even when nothing calls it.
-        new GrainTimerCreationOptions { DueTime = options.WatchdogInterval, Period = options.WatchdogInterval, KeepAlive = true });
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ResumeReminder)
+        {
+            return;
+        }
+        await ResumeIfFreshAsync();
+        if (!State.Exists || State.IsTerminal)
+        {
+            await StopWatchdogAsync();
+            return;
+        }
+        await StartWatchdogAsync();
+    }
 
-    private void StopWatchdog()
+    private async Task StartWatchdogAsync()
+    {
+        _watchdog ??= RegisterConfirmingTimer(
+            OnWatchdogAsync,
+            // Kept alive: an unfinished task must stay active to notice deadlines even when nothing calls it.
+            new GrainTimerCreationOptions { DueTime = options.WatchdogInterval, Period = options.WatchdogInterval, KeepAlive = true });
+        if (_resume is not null)
+        {
+            return;
+        }
+        try
+        {
+            _resume = await this.RegisterOrUpdateReminder(ResumeReminder, options.ResumePeriod, options.ResumePeriod);
+        }
+        catch (Exception e)
+        {
+            // The task runs on here; only its resumption elsewhere waits. Tried again at the next watchdog tick.
+            Logger.LogWarning(e, "Task {Task}: its resume reminder was not registered; if its silo dies before it is, the task resumes only when the cluster restarts", Id);
+        }
+    }
+
+    private async Task StopWatchdogAsync()
     {
         _watchdog?.Dispose();
         _watchdog = null;
+        try
+        {
+            if ((_resume ?? await this.GetReminder(ResumeReminder)) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+            _resume = null;
+        }
+        catch (Exception e)
+        {
+            // A leftover reminder only wakes the finished task, which unregisters it then.
+            Logger.LogWarning(e, "Task {Task}: its resume reminder was not removed; the next tick removes it", Id);
+        }
     }
 
     private async Task OnWatchdogAsync(CancellationToken cancellationToken)
@@ -73,8 +128,12 @@ public sealed partial class TaskGrain
         await ResumeIfFreshAsync();
         if (!State.Exists || State.IsTerminal)
         {
-            StopWatchdog();
+            await StopWatchdogAsync();
             return;
+        }
+        if (_resume is null)
+        {
+            await StartWatchdogAsync();
         }
         if (State.IsPaused)
         {

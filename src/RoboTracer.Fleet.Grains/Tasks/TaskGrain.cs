@@ -99,7 +99,7 @@ public sealed partial class TaskGrain(IEventStore store, EventSerializer seriali
         }
         Raise(new TaskPlanned(plan!, Now));
         await ConfirmEventsAsync();
-        StartWatchdog();
+        await StartWatchdogAsync();
         await DriveAsync();
         return View();
     }
@@ -180,7 +180,7 @@ public sealed partial class TaskGrain(IEventStore store, EventSerializer seriali
         }
         else
         {
-            StartWatchdog();
+            await StartWatchdogAsync();
             await DriveAsync();
         }
         return View();

@@ -42,6 +42,13 @@ public sealed record TaskOptions
     /// <summary>How often an unfinished task checks its deadlines and its robot.</summary>
     public TimeSpan WatchdogInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often an unfinished task's reminder activates it wherever it lives (an Orleans reminder, kept in the
+    /// cluster's reminder table): after its silo dies, a task resumes on another within this period of the death
+    /// being noticed. The silo's minimum reminder period must not be longer. Default 15 s.
+    /// </summary>
+    public TimeSpan ResumePeriod { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Half-width of a trace's swept corridor for scene-change detection, metres.</summary>
     public double CorridorRadius { get; init; } = 0.05;
 

@@ -9,9 +9,10 @@ using RoboTracer.Fleet.Orchestrator.Tracing;
 namespace RoboTracer.Fleet.Orchestrator.Hosting;
 
 /// <summary>
-/// The node's resources around its Orleans silo: opens the event store (migrations included) before the silo
-/// starts, since the grains live on it; once the silo runs and before the endpoints listen, marks the robots that
-/// were online offline and resumes every unfinished task; closes the store after the silo stopped.
+/// The node's resources around its Orleans silo: opens the event store (migrations included, the cluster's tables
+/// among them) before the silo starts, since the grains live on it; once the silo runs and before the endpoints
+/// listen, resumes every unfinished task (and, when it is the only silo, first marks the robots that were online
+/// offline); closes the store after the silo stopped.
 /// </summary>
 /// <remarks>
 /// Registered after <c>UseOrleans</c>: hosted services start in registration order and the web server starts
@@ -20,6 +21,8 @@ namespace RoboTracer.Fleet.Orchestrator.Hosting;
 internal sealed partial class FleetNode(
     IConfiguration configuration,
     IGrainFactory grains,
+    IClusterMembershipService membership,
+    ILocalSiloDetails silo,
     TaskTelemetry telemetry,
     OrchestratorOptions options,
     ILoggerFactory loggerFactory,
@@ -53,16 +56,33 @@ internal sealed partial class FleetNode(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Before the endpoints listen: no robot has a link to this process yet, whatever the history says. Marked
-        // offline now, a robot's unfinished task waits for it to reconnect (and re-issues its step then) instead of
-        // sending commands into the void and spending its attempts before the robot is back.
+        var others = membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(silo.SiloAddress));
+        if (others == 0)
+        {
+            await MarkRobotsOfflineAsync();
+        }
+        else
+        {
+            // Robots linked to the other silos are online; those that were linked to a silo that died reconnect, or
+            // go offline when their heartbeats stay away.
+            LogJoinedCluster(others);
+        }
+        var resumed = await grains.RecoverAsync(cancellationToken);
+        LogRecovered(resumed.Count);
+    }
+
+    private async Task MarkRobotsOfflineAsync()
+    {
+        // Before the endpoints listen, the first silo of a cluster: no robot has a link to it yet, whatever the
+        // history says. Marked offline now, a robot's unfinished task waits for it to reconnect (and re-issues its
+        // step then) instead of sending commands into the void and spending its attempts before the robot is back.
         var offline = 0;
         foreach (var robot in await grains.GetRobotDirectory().GetRobotsAsync())
         {
             var status = await grains.GetRobot(robot).GetStatusAsync();
             if (status.Connection == RobotConnection.Online)
             {
-                await grains.GetRobot(robot).DisconnectAsync("the orchestrator restarted; waiting for the robot to reconnect");
+                await grains.GetRobot(robot).DisconnectAsync("the orchestrator restarted; waiting for the robot to reconnect", link: null);
                 offline++;
             }
         }
@@ -70,8 +90,6 @@ internal sealed partial class FleetNode(
         {
             LogRobotsAwaited(offline);
         }
-        var resumed = await grains.RecoverAsync(cancellationToken);
-        LogRecovered(resumed.Count);
     }
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -106,6 +124,9 @@ internal sealed partial class FleetNode(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Count} robot(s) were online when the node last ran; offline until they reconnect")]
     private partial void LogRobotsAwaited(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Joined a cluster of {Others} other active silo(s); robots keep their links there")]
+    private partial void LogJoinedCluster(int others);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Fleet node started; resumed {Count} unfinished task(s)")]
     private partial void LogRecovered(int count);

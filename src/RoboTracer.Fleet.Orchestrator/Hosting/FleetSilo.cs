@@ -2,39 +2,64 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RoboTracer.Fleet.Domain.Planning;
+using Orleans.Configuration;
 using RoboTracer.Fleet.EventStore;
+using RoboTracer.Fleet.EventStore.Postgres;
 using RoboTracer.Fleet.Grains;
 using RoboTracer.Fleet.Grains.EventSourcing;
 using RoboTracer.Fleet.Grains.Robots;
 using RoboTracer.Fleet.Grains.Scene;
 using RoboTracer.Fleet.Grains.Tasks;
 using RoboTracer.Fleet.Grains.Tracing;
-using RoboTracer.Fleet.Orchestrator.Robots;
 using RoboTracer.Fleet.Orchestrator.Telemetry;
 
 namespace RoboTracer.Fleet.Orchestrator.Hosting;
 
 /// <summary>
 /// The orchestrator's Orleans silo: the fleet's grains, what they need from this process (the store and the pool
-/// through <see cref="FleetNode"/>, the traced planner, the robot links), clustering and reminders.
+/// through <see cref="FleetNode"/>, the traced planner), clustering and reminders.
 /// </summary>
+/// <remarks>
+/// On PostgreSQL the silos of one <c>Orleans:ClusterId</c> form a cluster in the store's schema (ADO.NET clustering
+/// and reminders, <see cref="OrleansAdoNet"/>): start as many orchestrators as wanted on the same database. On the
+/// embedded SQLite store a node is a cluster of one (localhost clustering, reminders in memory; a restart resumes
+/// the tasks from the store). Ports come from <c>Orleans:Endpoints:SiloPort</c>/<c>GatewayPort</c>, else free ones,
+/// so several nodes can run on one machine.
+/// </remarks>
 internal static class FleetSilo
 {
+    public const string DefaultClusterId = "robotracer-fleet";
+
     public static WebApplicationBuilder AddFleetSilo(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
         var fleet = configuration.GetSection("Fleet");
+        var store = StoreSelection.FromConfiguration(configuration);
         builder.UseOrleans(silo =>
         {
-            // One silo on this machine: the embedded default. Ports from Orleans:Endpoints, else free ones, so that
-            // several nodes (tests, a developer's second fleet) can run side by side.
             var endpoints = configuration.GetSection("Orleans:Endpoints");
-            silo.UseLocalhostClustering(
-                siloPort: endpoints.GetValue<int?>("SiloPort") ?? FreePort(),
-                gatewayPort: endpoints.GetValue<int?>("GatewayPort") ?? FreePort(),
-                serviceId: configuration["Orleans:ServiceId"] ?? "robotracer-fleet",
-                clusterId: configuration["Orleans:ClusterId"] ?? "robotracer-fleet");
-            silo.UseInMemoryReminderService();
+            var siloPort = endpoints.GetValue<int?>("SiloPort") ?? FreePort();
+            var gatewayPort = endpoints.GetValue<int?>("GatewayPort") ?? FreePort();
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = configuration["Orleans:ClusterId"] ?? DefaultClusterId;
+                o.ServiceId = configuration["Orleans:ServiceId"] ?? DefaultClusterId;
+            });
+            if (store.Provider == "postgres")
+            {
+                var orleans = OrleansAdoNet.ConnectionString(store.Target, store.Schema);
+                silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (OrleansAdoNet.Invariant, orleans));
+                silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (OrleansAdoNet.Invariant, orleans));
+                silo.ConfigureEndpoints(siloPort, gatewayPort, listenOnAnyHostAddress: true);
+                silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = AdvertisedAddress(endpoints) ?? o.AdvertisedIPAddress);
+                // Every start of a node leaves a row behind (its ports change): rows of silos dead for an hour go.
+                silo.Configure<ClusterMembershipOptions>(o => o.DefunctSiloExpiration = TimeSpan.FromHours(1));
+            }
+            else
+            {
+                silo.UseLocalhostClustering(siloPort, gatewayPort);
+                silo.UseInMemoryReminderService();
+            }
             silo.AddFleetGrains(
                 fleet.GetSection("Robots").Get<RobotOptions>(),
                 fleet.GetSection("Tasks").Get<TaskOptions>(),
@@ -43,7 +68,6 @@ internal static class FleetSilo
         builder.Services.Configure<EventSourcingOptions>(fleet.GetSection("EventSourcing"));
         builder.Services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<FleetNode>().Store);
         builder.Services.AddSingleton<ISpatialTracer>(sp => sp.GetRequiredService<FleetNode>().Tracer);
-        builder.Services.AddSingleton<IRobotCommandChannel>(sp => sp.GetRequiredService<RobotSessions>());
         DecoratePlanner(builder.Services);
         // After UseOrleans: hosted services start in registration order (FleetNode.StartAsync needs the silo).
         builder.Services.AddSingleton<FleetNode>();
@@ -63,6 +87,14 @@ internal static class FleetSilo
         descriptor.ImplementationInstance
         ?? descriptor.ImplementationFactory?.Invoke(services)
         ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
+
+    /// <summary>The address other silos reach this one at (<c>Orleans:Endpoints:AdvertisedIPAddress</c>); null: Orleans picks the machine's.</summary>
+    private static IPAddress? AdvertisedAddress(IConfiguration endpoints) => endpoints["AdvertisedIPAddress"] switch
+    {
+        null or "" => null,
+        var text when IPAddress.TryParse(text, out var address) => address,
+        var text => throw new InvalidOperationException($"Orleans:Endpoints:AdvertisedIPAddress '{text}' is not an IP address."),
+    };
 
     private static int FreePort()
     {

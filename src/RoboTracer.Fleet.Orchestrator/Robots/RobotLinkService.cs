@@ -1,7 +1,9 @@
 using Grpc.Core;
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Grains;
+using RoboTracer.Fleet.Grains.Robots;
 using RoboTracer.Fleet.Orchestrator.Hosting;
+using RoboTracer.Fleet.Orchestrator.Telemetry;
 using Wire = RoboTracer.Fleet.Contracts.V1;
 
 namespace RoboTracer.Fleet.Orchestrator.Robots;
@@ -9,10 +11,18 @@ namespace RoboTracer.Fleet.Orchestrator.Robots;
 /// <summary>
 /// <c>robotracer.v1.RobotLink/Connect</c>: authenticates the robot from its hello (or <c>authorization: Bearer</c>
 /// metadata), registers it, and then feeds its heartbeats, observations and step reports to the grains while the
-/// grains' commands go down the same stream (<see cref="RobotSessions"/>). A malformed message ends the stream
-/// with INVALID_ARGUMENT and changes nothing; the robot's grain learns of every disconnect at once.
+/// grains' commands come down the same stream: the link is a grain observer (<see cref="RobotSession"/>) that the
+/// robot's grain calls from whichever silo it lives on. A malformed message ends the stream with INVALID_ARGUMENT
+/// and changes nothing; the robot's grain learns of every disconnect at once.
 /// </summary>
-internal sealed partial class RobotLinkService(FleetNode node, RobotSessions sessions, ObservationIngest observations, OrchestratorOptions options, IHostApplicationLifetime lifetime, ILogger<RobotLinkService> logger)
+internal sealed partial class RobotLinkService(
+    FleetNode node,
+    RobotSessions sessions,
+    ObservationIngest observations,
+    OrchestratorOptions options,
+    TaskTelemetry telemetry,
+    IHostApplicationLifetime lifetime,
+    ILogger<RobotLinkService> logger)
     : Wire.RobotLink.RobotLinkBase
 {
     public override async Task Connect(IAsyncStreamReader<Wire.RobotMessage> requestStream, IServerStreamWriter<Wire.OrchestratorMessage> responseStream, ServerCallContext context)
@@ -21,30 +31,41 @@ internal sealed partial class RobotLinkService(FleetNode node, RobotSessions ses
         var hello = await ReadHelloAsync(requests, context);
         var robot = Authenticate(hello, context);
         var robotGrain = node.Grains.GetRobot(robot);
+
+        // The link ends with the call, or when the server stops (robots reconnect to another node).
+        using var callOrServer = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        using var session = new RobotSession(robot, responses, hello.AcknowledgesCommands, options.CommandAckTimeout, telemetry, callOrServer.Token);
+        // Orleans holds observers weakly: the session lives as long as this call, and the reference is deleted with it.
+        var link = node.Grains.CreateObjectReference<IRobotLink>(session);
+        try
+        {
+            await ServeAsync(robot, robotGrain, hello, session, link, requests, context);
+        }
+        finally
+        {
+            node.Grains.DeleteObjectReference<IRobotLink>(link);
+        }
+    }
+
+    private async Task ServeAsync(RobotId robot, IRobotGrain robotGrain, Wire.Hello hello, RobotSession session, IRobotLink link, IAsyncStreamReader<Wire.RobotMessage> requests, ServerCallContext context)
+    {
         SceneId scene;
         try
         {
-            scene = (await robotGrain.RegisterAsync(LinkMapping.ToRegistration(hello))).Scene!.Value;
+            scene = (await robotGrain.RegisterAsync(LinkMapping.ToRegistration(hello), link)).Scene!.Value;
         }
         catch (Exception e) when (e is ArgumentException or LinkProtocolException)
         {
             LogRejected(robot, e.Message);
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"robot '{robot}' was not registered: {e.Message}"));
         }
-
-        // The link ends with the call, or when the server stops (robots reconnect to the next instance).
-        using var callOrServer = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
-        using var session = new RobotSession(robot, responses, callOrServer.Token);
         sessions.Attach(session);
         LogConnected(robot, session.Id, context.Peer);
         var reason = "the robot closed its link";
         try
         {
-            await session.SendAsync(new Wire.OrchestratorMessage
-            {
-                Welcome = new Wire.Welcome { SessionId = session.Id, HeartbeatIntervalMs = (uint)options.HeartbeatInterval.TotalMilliseconds },
-            }, context.CancellationToken);
-            await ReadAsync(robot, scene, requests, session.Ended);
+            await session.WelcomeAsync(new Wire.Welcome { SessionId = session.Id, HeartbeatIntervalMs = (uint)options.HeartbeatInterval.TotalMilliseconds }, context.CancellationToken);
+            await ReadAsync(robot, scene, session, link, requests);
         }
         catch (OperationCanceledException) when (session.Replaced)
         {
@@ -57,7 +78,7 @@ internal sealed partial class RobotLinkService(FleetNode node, RobotSessions ses
             LogRejected(robot, e.Message);
             throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
         }
-        catch (Exception e) when (callOrServer.IsCancellationRequested || e is OperationCanceledException or IOException)
+        catch (Exception e) when (session.Ended.IsCancellationRequested || e is OperationCanceledException or IOException)
         {
             reason = lifetime.ApplicationStopping.IsCancellationRequested ? "the orchestrator is stopping" : "the link broke";
         }
@@ -67,7 +88,7 @@ internal sealed partial class RobotLinkService(FleetNode node, RobotSessions ses
             if (sessions.Detach(session))
             {
                 LogDisconnected(robot, session.Id, reason);
-                await robotGrain.DisconnectAsync(reason);
+                await robotGrain.DisconnectAsync(reason, link);
             }
         }
     }
@@ -120,14 +141,20 @@ internal sealed partial class RobotLinkService(FleetNode node, RobotSessions ses
     /// Reads the robot's messages until the link ends, handling them in <see cref="LinkLanes"/>; returns once every
     /// message read has been handled. A malformed message throws, from here, before anything after it is handled.
     /// </summary>
-    private async Task ReadAsync(RobotId robot, SceneId scene, IAsyncStreamReader<Wire.RobotMessage> requests, CancellationToken linkEnded)
+    private async Task ReadAsync(RobotId robot, SceneId scene, RobotSession session, IRobotLink link, IAsyncStreamReader<Wire.RobotMessage> requests)
     {
-        using var lanes = new LinkLanes(linkEnded);
+        using var lanes = new LinkLanes(session.Ended);
         try
         {
             while (await requests.MoveNext(lanes.Reading))
             {
-                var (lane, handle) = Route(robot, scene, requests.Current, linkEnded);
+                if (requests.Current.BodyCase == Wire.RobotMessage.BodyOneofCase.CommandAck)
+                {
+                    // At once, not in a lane: the robot's grain may be waiting for it before it takes the next report.
+                    AcknowledgeCommand(session, requests.Current.CommandAck);
+                    continue;
+                }
+                var (lane, handle) = Route(robot, scene, link, requests.Current, session.Ended);
                 await lanes.PostAsync(lane, handle);
             }
         }
@@ -144,13 +171,13 @@ internal sealed partial class RobotLinkService(FleetNode node, RobotSessions ses
     }
 
     /// <summary>Checks and converts a message at once (a malformed one throws here) and says how to handle it.</summary>
-    private (LinkLane Lane, Func<Task> Handle) Route(RobotId robot, SceneId scene, Wire.RobotMessage message, CancellationToken cancellationToken)
+    private (LinkLane Lane, Func<Task> Handle) Route(RobotId robot, SceneId scene, IRobotLink link, Wire.RobotMessage message, CancellationToken cancellationToken)
     {
         switch (message.BodyCase)
         {
             case Wire.RobotMessage.BodyOneofCase.Heartbeat:
                 var heartbeat = LinkMapping.ToHeartbeat(message.Heartbeat);
-                return (LinkLane.Robot, () => node.Grains.GetRobot(robot).HeartbeatAsync(heartbeat));
+                return (LinkLane.Robot, () => node.Grains.GetRobot(robot).HeartbeatAsync(heartbeat, link));
             case Wire.RobotMessage.BodyOneofCase.Observation:
                 // Reports and observations are stamped on arrival: they are handled in different lanes, so only the
                 // order they arrived in tells whether an observation shows the scene after a step's success.
@@ -172,6 +199,18 @@ internal sealed partial class RobotLinkService(FleetNode node, RobotSessions ses
                 throw new LinkProtocolException("an empty message");
         }
     }
+
+    private void AcknowledgeCommand(RobotSession session, Wire.CommandAck ack)
+    {
+        if (!session.Acknowledge(ack.CommandId))
+        {
+            // Late (its command already timed out) or a duplicate: nothing waits for it, and nothing is wrong.
+            LogUnexpectedAck(session.Robot, ack.CommandId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Robot {Robot} acknowledged command {CommandId}, which no command waits for")]
+    private partial void LogUnexpectedAck(RobotId robot, ulong commandId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Robot {Robot} connected (session {Session}, from {Peer})")]
     private partial void LogConnected(RobotId robot, string session, string peer);

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Configuration;
 namespace RoboTracer.Fleet.Simulator.Configuration;
 
 /// <summary>
-/// The simulator's configuration (CONTRACT.md, "Simulator"): <c>Simulator:Orchestrator</c> (falls back to
-/// <c>services:orchestrator:grpc:0</c>), <c>Simulator:Robots</c>, <c>Simulator:Seed</c>,
+/// The simulator's configuration (CONTRACT.md, "Simulator"): <c>Simulator:Orchestrator</c>, one address or several
+/// separated by commas (falls back to <c>services:orchestrator:grpc:0</c>, <c>:1</c>, …), <c>Simulator:Robots</c>, <c>Simulator:Seed</c>,
 /// <c>Simulator:SpeedMetresPerSecond</c>, <c>Simulator:Render</c>, <c>Simulator:ImageWidth|ImageHeight</c>,
 /// <c>Simulator:Faults:{GraspFailure,Stall,Disconnect,StallTimeoutSeconds,DisconnectSeconds}</c>,
 /// <c>Simulator:SceneChanges:{Nudge,Obstacle}</c>, <c>Simulator:Reconnect:{InitialSeconds,MaxSeconds}</c>, and the
@@ -15,7 +15,8 @@ internal sealed record SimulatorOptions
 {
     public const string Section = "Simulator";
 
-    public required Uri Orchestrator { get; init; }
+    /// <summary>The orchestrators' RobotLink endpoints: the nodes of one cluster; robots connect to any of them.</summary>
+    public required IReadOnlyList<Uri> Orchestrators { get; init; }
 
     public int Robots { get; init; } = 4;
 
@@ -49,14 +50,25 @@ internal sealed record SimulatorOptions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(Section);
-        var address = section["Orchestrator"] is { Length: > 0 } configured ? configured : configuration["services:orchestrator:grpc:0"];
-        if (string.IsNullOrWhiteSpace(address))
+        var addresses = section["Orchestrator"] is { Length: > 0 } configured
+            ? configured.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [.. configuration.GetSection("services:orchestrator:grpc").GetChildren().Select(c => c.Value).OfType<string>()];
+        if (addresses.Length == 0)
         {
-            throw new InvalidOperationException("Simulator:Orchestrator is not set (nor services:orchestrator:grpc:0): give the orchestrator's Grpc endpoint, e.g. http://127.0.0.1:5081.");
+            throw new InvalidOperationException("Simulator:Orchestrator is not set (nor services:orchestrator:grpc:0): give the orchestrator's Grpc endpoint, e.g. http://127.0.0.1:5081, or several separated by commas.");
         }
-        if (!Uri.TryCreate(address, UriKind.Absolute, out var orchestrator) || (orchestrator.Scheme != Uri.UriSchemeHttp && orchestrator.Scheme != Uri.UriSchemeHttps))
+        var orchestrators = new List<Uri>(addresses.Length);
+        foreach (var address in addresses)
         {
-            throw new InvalidOperationException($"Simulator:Orchestrator '{address}' is not an http:// or https:// URL.");
+            if (!Uri.TryCreate(address, UriKind.Absolute, out var orchestrator) || (orchestrator.Scheme != Uri.UriSchemeHttp && orchestrator.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new InvalidOperationException($"Simulator:Orchestrator '{address}' is not an http:// or https:// URL.");
+            }
+            orchestrators.Add(orchestrator);
+        }
+        if (orchestrators.Select(o => o.Scheme).Distinct().Count() > 1)
+        {
+            throw new InvalidOperationException("Simulator:Orchestrator mixes http:// and https:// addresses; the nodes of one cluster are reached one way.");
         }
         var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var child in configuration.GetSection("Fleet:RobotTokens").GetChildren())
@@ -71,7 +83,7 @@ internal sealed record SimulatorOptions
         var reconnect = section.GetSection("Reconnect");
         return new SimulatorOptions
         {
-            Orchestrator = orchestrator,
+            Orchestrators = orchestrators,
             Robots = ReadInt(section, "Robots", 4, 0, 100_000),
             Seed = ReadInt(section, "Seed", 1, int.MinValue, int.MaxValue),
             SpeedMetresPerSecond = ReadDouble(section, "SpeedMetresPerSecond", 0.25, 1e-6, 100),

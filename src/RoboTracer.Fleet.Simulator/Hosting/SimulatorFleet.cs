@@ -1,4 +1,8 @@
+using Grpc.Core;
 using Grpc.Net.Client;
+using Grpc.Net.Client.Balancer;
+using Grpc.Net.Client.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RoboTracer.Fleet.ServiceDefaults;
@@ -21,7 +25,7 @@ internal sealed class SimulatorFleet(SimulatorOptions options, TimeProvider time
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var channel = GrpcChannel.ForAddress(options.Orchestrator, new GrpcChannelOptions
+        using var channel = CreateChannel(options.Orchestrators, new GrpcChannelOptions
         {
             // The orchestrator's RobotLink takes messages up to this size (observations carry RGB-D frames).
             MaxSendMessageSize = GrpcDefaults.MaxMessageSize,
@@ -51,7 +55,26 @@ internal sealed class SimulatorFleet(SimulatorOptions options, TimeProvider time
         }
         _robots.TrySetResult(robots);
         _logger.LogInformation("simulating {Count} robots against {Address} (seed {Seed}, render {Render}, {Speed} m/s)",
-            robots.Count, options.Orchestrator, options.Seed, options.Render, options.SpeedMetresPerSecond);
+            robots.Count, string.Join(", ", options.Orchestrators), options.Seed, options.Render, options.SpeedMetresPerSecond);
         await Task.WhenAll(robots.Select(r => r.RunAsync(stoppingToken)));
+    }
+
+    /// <summary>
+    /// One orchestrator: a plain channel. Several (the nodes of one cluster): one channel over all of them with
+    /// Grpc.Net.Client's round-robin balancing, so links spread over the nodes and a robot whose node died
+    /// reconnects to one that lives.
+    /// </summary>
+    private static GrpcChannel CreateChannel(IReadOnlyList<Uri> orchestrators, GrpcChannelOptions options)
+    {
+        if (orchestrators.Count == 1)
+        {
+            return GrpcChannel.ForAddress(orchestrators[0], options);
+        }
+        var services = new ServiceCollection();
+        services.AddSingleton<ResolverFactory>(new StaticResolverFactory(_ => orchestrators.Select(o => new BalancerAddress(o.Host, o.Port))));
+        options.ServiceProvider = services.BuildServiceProvider();
+        options.ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } };
+        options.Credentials = orchestrators[0].Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
+        return GrpcChannel.ForAddress("static:///orchestrators", options);
     }
 }

@@ -13,7 +13,11 @@ internal sealed partial class SimulatedRobot
     // Without an object_id the robot grasps the object nearest the first trace point, if it is this close.
     private const double MaxGraspDistance = 0.25;
 
-    /// <summary>Dispatches one orchestrator message. Nothing the orchestrator sends may crash the robot.</summary>
+    /// <summary>
+    /// Dispatches one orchestrator message. Nothing the orchestrator sends may crash the robot. Commands are
+    /// acknowledged once taken in (the robot says so in its Hello); a trace whose command id is not above every one
+    /// executed before (delivered twice, or late) is acknowledged and not executed.
+    /// </summary>
     private void Handle(OrchestratorMessage message, LinkSession session)
     {
         try
@@ -21,10 +25,21 @@ internal sealed partial class SimulatedRobot
             switch (message.BodyCase)
             {
                 case OrchestratorMessage.BodyOneofCase.ExecuteTrace:
-                    OnExecuteTrace(message.ExecuteTrace);
+                    var execute = message.ExecuteTrace;
+                    if (IsRepeated(execute))
+                    {
+                        _logger.LogWarning("{Robot}: command {Command} (trace {Trace} of task {Task} step {Step}) is not newer than the last one executed; acknowledged, not executed again",
+                            Id, execute.CommandId, execute.TraceId, execute.TaskId, execute.StepId);
+                    }
+                    else
+                    {
+                        OnExecuteTrace(execute);
+                    }
+                    session.Send(new RobotMessage { CommandAck = new CommandAck { CommandId = execute.CommandId } });
                     break;
                 case OrchestratorMessage.BodyOneofCase.CancelStep:
                     OnCancelStep(message.CancelStep);
+                    session.Send(new RobotMessage { CommandAck = new CommandAck { CommandId = message.CancelStep.CommandId } });
                     break;
                 case OrchestratorMessage.BodyOneofCase.Ping:
                     session.Send(new RobotMessage { Pong = new Pong { PingSentUnixMs = message.Ping.SentUnixMs } });
@@ -40,6 +55,25 @@ internal sealed partial class SimulatedRobot
         catch (Exception ex)
         {
             _logger.LogError(ex, "{Robot}: handling {Message} failed; the robot carries on", Id, message.BodyCase);
+        }
+    }
+
+    /// <summary>True when <paramref name="command"/> was executed already; otherwise it becomes the latest one.</summary>
+    private bool IsRepeated(ExecuteTrace command)
+    {
+        if (command.CommandId == 0)
+        {
+            // An orchestrator that numbers no commands: every trace is new.
+            return false;
+        }
+        lock (_gate)
+        {
+            if (command.CommandId <= _lastExecuted)
+            {
+                return true;
+            }
+            _lastExecuted = command.CommandId;
+            return false;
         }
     }
 

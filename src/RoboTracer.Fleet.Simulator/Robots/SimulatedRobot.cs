@@ -45,6 +45,8 @@ internal sealed partial class SimulatedRobot
     private double _battery = 1;
     private int _obstacles;
     private int _sessions;
+    // The highest ExecuteTrace command id executed (RobotLink numbers commands per robot).
+    private ulong _lastExecuted;
 
     public SimulatedRobot(RobotSettings settings, GrpcChannel channel, TimeProvider time, ILogger logger)
     {
@@ -260,6 +262,7 @@ internal sealed partial class SimulatedRobot
             },
             Intrinsics = RobotWire.ToWire(scene.Tabletop.Intrinsics),
             SceneId = _settings.SceneId,
+            AcknowledgesCommands = true,
             SoftwareVersion = SoftwareVersion,
         };
     }

@@ -1,7 +1,10 @@
 using RoboTracer.Fleet.Domain.Geometry;
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Robots;
+using RoboTracer.Fleet.Domain.Events;
 using RoboTracer.Fleet.Domain.Traces;
+using RoboTracer.Fleet.EventStore;
+using RoboTracer.Fleet.Grains.EventSourcing;
 using RoboTracer.Fleet.Serialization;
 using RoboTracer.Fleet.Grains.Robots;
 using RoboTracer.Fleet.Grains.Tests.Support;
@@ -21,7 +24,7 @@ public sealed class RobotGrainTests : IAsyncLifetime
     [Fact]
     public async Task Registration_brings_a_robot_online_and_lists_it()
     {
-        var status = await _fleet.Robot("r1").RegisterAsync(new RobotRegistration(FleetHarness.Capabilities("pick", "place"), FleetHarness.Table));
+        var status = await _fleet.Robot("r1").RegisterAsync(new RobotRegistration(FleetHarness.Capabilities("pick", "place"), FleetHarness.Table), _fleet.Link);
 
         Assert.True(status.IsRegistered);
         Assert.Equal(RobotConnection.Online, status.Connection);
@@ -40,7 +43,7 @@ public sealed class RobotGrainTests : IAsyncLifetime
         _fleet.Clock.Advance(TimeSpan.FromSeconds(6));
         await _fleet.Events.WaitForAsync(FleetStreams.Robot(R1), "RobotWentOffline");
         var offline = await robot.GetStatusAsync();
-        var back = await robot.HeartbeatAsync(new RobotHeartbeat());
+        var back = await robot.HeartbeatAsync(new RobotHeartbeat(), _fleet.Link);
 
         Assert.Equal(RobotConnection.Offline, offline.Connection);
         Assert.Equal(RobotConnection.Online, back.Connection);
@@ -52,11 +55,11 @@ public sealed class RobotGrainTests : IAsyncLifetime
     {
         var bad = new RobotCapabilities(RobotKind.Arm, null, double.NaN, 1, new HashSet<string> { "pick" });
 
-        var failure = await Assert.ThrowsAsync<ArgumentException>(() => _fleet.Robot("r1").RegisterAsync(new RobotRegistration(bad, FleetHarness.Table)));
+        var failure = await Assert.ThrowsAsync<ArgumentException>(() => _fleet.Robot("r1").RegisterAsync(new RobotRegistration(bad, FleetHarness.Table), _fleet.Link));
 
         Assert.Contains("max reach", failure.Message, StringComparison.Ordinal);
         Assert.Equal(0, await _fleet.Store.GetStreamVersionAsync(FleetStreams.Robot(R1)));
-        await Assert.ThrowsAsync<UnknownRobotException>(() => _fleet.Robot("r1").HeartbeatAsync(new RobotHeartbeat()));
+        await Assert.ThrowsAsync<UnknownRobotException>(() => _fleet.Robot("r1").HeartbeatAsync(new RobotHeartbeat(), _fleet.Link));
     }
 
     [Fact]
@@ -80,15 +83,15 @@ public sealed class RobotGrainTests : IAsyncLifetime
         var robot = await _fleet.RegisterRobotAsync("r1", battery: 0.80);
         var pose = new RobotPose(new Point3D(1, 0, 0), Rotation3D.Identity);
 
-        await robot.HeartbeatAsync(new RobotHeartbeat(0.801, null));
-        await robot.HeartbeatAsync(new RobotHeartbeat(0.79, pose));
-        await robot.HeartbeatAsync(new RobotHeartbeat(0.79, pose with { Position = new Point3D(1.001, 0, 0) }));
-        var status = await robot.HeartbeatAsync(new RobotHeartbeat(0.79, null));
+        await robot.HeartbeatAsync(new RobotHeartbeat(0.801, null), _fleet.Link);
+        await robot.HeartbeatAsync(new RobotHeartbeat(0.79, pose), _fleet.Link);
+        await robot.HeartbeatAsync(new RobotHeartbeat(0.79, pose with { Position = new Point3D(1.001, 0, 0) }), _fleet.Link);
+        var status = await robot.HeartbeatAsync(new RobotHeartbeat(0.79, null), _fleet.Link);
 
         Assert.Equal(2, (await TypesAsync()).Count(t => t == "RobotTelemetryRecorded"));
         Assert.Equal(0.79, status.Battery);
         Assert.Equal(pose, status.Pose);
-        await Assert.ThrowsAsync<ArgumentException>(() => robot.HeartbeatAsync(new RobotHeartbeat(1.5)));
+        await Assert.ThrowsAsync<ArgumentException>(() => robot.HeartbeatAsync(new RobotHeartbeat(1.5), _fleet.Link));
     }
 
     [Fact]
@@ -113,9 +116,64 @@ public sealed class RobotGrainTests : IAsyncLifetime
         var trace = new SpatialTrace([new Point3D(0, 0, 0.5)], []);
 
         await Assert.ThrowsAsync<RobotUnavailableException>(() => robot.ExecuteStepAsync(new ExecuteTraceCommand(R1, TaskId.New(), 0, TraceId.New(), "wipe", trace, null)));
-        await robot.DisconnectAsync("link closed");
+        await robot.DisconnectAsync("link closed", _fleet.Link);
         await Assert.ThrowsAsync<RobotUnavailableException>(() => robot.ExecuteStepAsync(new ExecuteTraceCommand(R1, owner, 0, TraceId.New(), "wipe", trace, null)));
         Assert.Empty(_fleet.Robots.Executed);
+    }
+
+    [Fact]
+    public async Task Commands_go_down_the_link_of_the_latest_heartbeat_with_ids_that_grow_with_the_robots_stream()
+    {
+        var robot = await _fleet.RegisterRobotAsync("r1");
+        var task = TaskId.New();
+        await robot.TryReserveAsync(task);
+        _fleet.Robots.Hold(R1);
+        var elsewhere = new FakeRobots { Grains = _fleet.Grains };
+        elsewhere.Hold(R1);
+        var trace = new SpatialTrace([new Point3D(0, 0, 0.5)], []);
+
+        await robot.ExecuteStepAsync(new ExecuteTraceCommand(R1, task, 0, TraceId.New(), "wipe", trace, null));
+        var firstVersion = await _fleet.Store.GetStreamVersionAsync(FleetStreams.Robot(R1));
+        // The robot moved its link (as when its node died and it reconnected to another).
+        await robot.HeartbeatAsync(new RobotHeartbeat(), _fleet.Grains.CreateObjectReference<IRobotLink>(elsewhere));
+        await robot.ExecuteStepAsync(new ExecuteTraceCommand(R1, task, 0, TraceId.New(), "wipe", trace, null));
+
+        Assert.Equal([firstVersion], _fleet.Robots.CommandIds);
+        var second = Assert.Single(elsewhere.CommandIds);
+        Assert.True(second > firstVersion, $"command id {second} is not above {firstVersion}");
+        Assert.Equal(await _fleet.Store.GetStreamVersionAsync(FleetStreams.Robot(R1)), second);
+    }
+
+    [Fact]
+    public async Task The_end_of_a_link_the_robot_has_replaced_does_not_take_it_offline()
+    {
+        var robot = await _fleet.RegisterRobotAsync("r1");
+        var newer = _fleet.Grains.CreateObjectReference<IRobotLink>(new FakeRobots { Grains = _fleet.Grains });
+        await robot.HeartbeatAsync(new RobotHeartbeat(), newer);
+
+        var afterOld = await robot.DisconnectAsync("the old link broke", _fleet.Link);
+        var afterNewer = await robot.DisconnectAsync("the robot closed its link", newer);
+
+        Assert.Equal(RobotConnection.Online, afterOld.Connection);
+        Assert.Equal(RobotConnection.Offline, afterNewer.Connection);
+    }
+
+    [Fact]
+    public async Task An_activation_whose_stream_moved_on_sends_no_command()
+    {
+        var robot = await _fleet.RegisterRobotAsync("r1");
+        var task = TaskId.New();
+        await robot.TryReserveAsync(task);
+        // Another activation of the same robot (a membership change) wrote meanwhile.
+        var stream = FleetStreams.Robot(R1);
+        var version = await _fleet.Store.GetStreamVersionAsync(stream);
+        await _fleet.Store.AppendAsync(stream, ExpectedVersion.Exact(version), [FleetEvents.CreateSerializer().Serialize(new RobotTelemetryRecorded(0.5, null, _fleet.Clock.GetUtcNow()))]);
+
+        var trace = new SpatialTrace([new Point3D(0, 0, 0.5)], []);
+        await Assert.ThrowsAsync<StaleActivationException>(() => robot.ExecuteStepAsync(new ExecuteTraceCommand(R1, task, 0, TraceId.New(), "wipe", trace, null)));
+
+        Assert.Empty(_fleet.Robots.Executed);
+        Assert.DoesNotContain("RobotStepDispatched", await TypesAsync());
     }
 
     private async Task<List<string>> TypesAsync()

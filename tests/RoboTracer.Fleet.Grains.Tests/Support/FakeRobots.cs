@@ -6,13 +6,15 @@ using RoboTracer.Fleet.Grains.Robots;
 namespace RoboTracer.Fleet.Grains.Tests.Support;
 
 /// <summary>
-/// Robots on the far side of the command channel. A robot in auto mode reports accepted, executing and
+/// Robots on the far side of their links: one observer (<see cref="IRobotLink"/>, created in the test's cluster
+/// client) for all of them, since commands name their robot. A robot in auto mode reports accepted, executing and
 /// succeeded for every trace it gets, from outside the grain (a real robot answers over the network later,
 /// never inside the grain's call); a held robot only records what it gets.
 /// </summary>
-public sealed class FakeRobots : IRobotCommandChannel
+public sealed class FakeRobots : IRobotLink
 {
     private readonly ConcurrentQueue<object> _commands = new();
+    private readonly ConcurrentQueue<long> _commandIds = new();
     private readonly ConcurrentDictionary<RobotId, Func<ExecuteTraceCommand, bool>> _hold = new();
     private readonly Lock _gate = new();
     private readonly List<(Func<object, bool> Match, TaskCompletionSource<object> Done)> _waiters = [];
@@ -28,8 +30,12 @@ public sealed class FakeRobots : IRobotCommandChannel
 
     public void Auto(RobotId robot) => _hold.TryRemove(robot, out _);
 
-    public Task ExecuteTraceAsync(ExecuteTraceCommand command, CancellationToken cancellationToken)
+    /// <summary>The command ids the robots were given, in order.</summary>
+    public IReadOnlyList<long> CommandIds => [.. _commandIds];
+
+    public Task ExecuteTraceAsync(ExecuteTraceCommand command, long commandId)
     {
+        _commandIds.Enqueue(commandId);
         Record(command);
         if (!(_hold.TryGetValue(command.Robot, out var hold) && hold(command)))
         {
@@ -38,8 +44,9 @@ public sealed class FakeRobots : IRobotCommandChannel
         return Task.CompletedTask;
     }
 
-    public Task CancelStepAsync(CancelStepCommand command, CancellationToken cancellationToken)
+    public Task CancelStepAsync(CancelStepCommand command, long commandId)
     {
+        _commandIds.Enqueue(commandId);
         Record(command);
         return Task.CompletedTask;
     }

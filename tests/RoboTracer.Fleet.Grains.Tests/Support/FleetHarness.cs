@@ -63,6 +63,9 @@ public sealed class FleetHarness : IAsyncDisposable
         return harness;
     }
 
+    /// <summary>The robots' link: <see cref="Robots"/> as a grain observer of the cluster's client.</summary>
+    public IRobotLink Link { get; private set; } = null!;
+
     public IRobotGrain Robot(string id) => Grains.GetRobot(new RobotId(id));
 
     public ITaskGrain Task(TaskId id) => Grains.GetTask(id);
@@ -73,8 +76,8 @@ public sealed class FleetHarness : IAsyncDisposable
     public async Task<IRobotGrain> RegisterRobotAsync(string id, double battery = 0.8, params string[] actions)
     {
         var robot = Robot(id);
-        await robot.RegisterAsync(new RobotRegistration(Capabilities(actions), Table));
-        await robot.HeartbeatAsync(new RobotHeartbeat(battery));
+        await robot.RegisterAsync(new RobotRegistration(Capabilities(actions), Table), Link);
+        await robot.HeartbeatAsync(new RobotHeartbeat(battery), Link);
         return robot;
     }
 
@@ -98,7 +101,7 @@ public sealed class FleetHarness : IAsyncDisposable
             Clock.Advance(TimeSpan.FromSeconds(1));
             foreach (var robot in alive)
             {
-                await Robot(robot).HeartbeatAsync(new RobotHeartbeat());
+                await Robot(robot).HeartbeatAsync(new RobotHeartbeat(), Link);
             }
             foreach (var task in _submitted)
             {
@@ -135,7 +138,6 @@ public sealed class FleetHarness : IAsyncDisposable
             silo.Services.AddSingleton(store);
             silo.Services.AddSingleton<IPlanner>(Planner);
             silo.Services.AddSingleton<ISpatialTracer>(Tracer);
-            silo.Services.AddSingleton<IRobotCommandChannel>(Robots);
             // The grains' clock only: the silo's own loops (membership, collection) keep real time.
             silo.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Grains, Clock);
             silo.Services.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromHours(1));
@@ -144,6 +146,7 @@ public sealed class FleetHarness : IAsyncDisposable
         var cluster = builder.Build();
         await cluster.DeployAsync();
         Robots.Grains = cluster.Client;
+        Link = cluster.Client.CreateObjectReference<IRobotLink>(Robots);
         return cluster;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using RoboTracer.Fleet.Domain.Geometry;
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Planning;
@@ -7,6 +8,7 @@ using RoboTracer.Fleet.Domain.Tasks;
 using RoboTracer.Fleet.Serialization;
 using RoboTracer.Fleet.Grains.Robots;
 using RoboTracer.Fleet.Grains.Scene;
+using RoboTracer.Fleet.Grains.Tasks;
 using RoboTracer.Fleet.Grains.Tests.Support;
 
 namespace RoboTracer.Fleet.Grains.Tests.Tasks;
@@ -214,11 +216,15 @@ public sealed class TaskScenarioTests : IAsyncLifetime
         var (task, _) = await _fleet.SubmitAsync("pick up the red cup and place it on the plate then push the box then wipe the table");
         await _fleet.Robots.WaitForExecuteAsync(c => c.StepIndex == 2);
         await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "StepSucceeded", occurrence: 2);
+        // The task watches the scene once the robot has taken the trace: step 2 is under way.
+        await _fleet.Events.WaitForAsync(FleetStreams.Scene(FleetHarness.Table), "TraceWatchStarted", occurrence: 3);
         var executedBefore = _fleet.Robots.Executed.Count;
         var tracedBefore = _fleet.Tracer.All.Count;
 
         await _fleet.RestartAsync();
         _fleet.Robots.Auto(new RobotId("r1"));
+        // The robot's link outlived the node; its next heartbeat tells the new activation of its grain where it is.
+        await _fleet.Robot("r1").HeartbeatAsync(new RobotHeartbeat(), _fleet.Link);
         var resumed = await _fleet.Grains.RecoverAsync();
         await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "TaskCompleted");
 
@@ -233,6 +239,24 @@ public sealed class TaskScenarioTests : IAsyncLifetime
         Assert.Equal(TaskPhase.Completed, status.Phase);
         Assert.Equal(1, _fleet.Events.Count(FleetStreams.Task(task), "StepInterrupted"));
         Assert.Empty(await _fleet.Grains.GetTaskIndex().GetUnfinishedAsync());
+    }
+
+    [Fact]
+    public async Task An_unfinished_task_keeps_a_resume_reminder_and_a_finished_one_has_none()
+    {
+        await _fleet.RegisterRobotAsync("r1");
+        _fleet.Robots.Hold(new RobotId("r1"));
+        var (task, _) = await _fleet.SubmitAsync("pick up the red cup and place it on the plate");
+        var reminders = _fleet.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
+        var grain = _fleet.Task(task).GetGrainId();
+
+        var whileRunning = (await reminders.ReadRows(grain)).Reminders;
+        await _fleet.Task(task).CancelAsync("the test is over");
+        var afterwards = (await reminders.ReadRows(grain)).Reminders;
+
+        var reminder = Assert.Single(whileRunning);
+        Assert.Equal((TaskGrain.ResumeReminder, _fleet.TaskOptions.ResumePeriod), (reminder.ReminderName, reminder.Period));
+        Assert.Empty(afterwards);
     }
 
     [Fact]

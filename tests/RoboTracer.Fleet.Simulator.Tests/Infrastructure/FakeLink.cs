@@ -103,6 +103,8 @@ internal sealed class FakeLink(uint heartbeatIntervalMs, IReadOnlyDictionary<str
 
     public async Task<StepUpdate> NextStepUpdateAsync() => (await NextAsync(m => m.BodyCase == RobotMessage.BodyOneofCase.StepUpdate, "StepUpdate")).StepUpdate;
 
+    public async Task<CommandAck> NextCommandAckAsync() => (await NextAsync(m => m.BodyCase == RobotMessage.BodyOneofCase.CommandAck, "CommandAck")).CommandAck;
+
     /// <summary>The next step update or observation (heartbeats and pongs skipped), to check their order.</summary>
     public Task<RobotMessage> NextEventAsync() =>
         NextAsync(m => m.BodyCase is RobotMessage.BodyOneofCase.StepUpdate or RobotMessage.BodyOneofCase.Observation, "StepUpdate or Observation");
