@@ -39,6 +39,12 @@ public sealed class RobotState
     /// <summary>The trace it is executing, or null when idle.</summary>
     public RobotStepStatus? CurrentStep { get; private set; }
 
+    /// <summary>
+    /// The last report it made on a trace it was executing, final ones included: what a task that lost the report
+    /// on its way (its silo died) finds out when it resumes.
+    /// </summary>
+    public RobotStepUpdate? LastReport { get; private set; }
+
     /// <summary>Applies one event.</summary>
     /// <exception cref="ArgumentException">The event is of a type this state does not know.</exception>
     public void Apply(RobotEvent @event)
@@ -87,6 +93,7 @@ public sealed class RobotState
                 }
                 break;
             case RobotStepReported e:
+                LastReport = e.Update;
                 if (CurrentStep?.Trace == e.Update.Trace)
                 {
                     CurrentStep = e.Update.IsFinal ? null : CurrentStep with { State = e.Update.State, Progress = e.Update.Progress };

@@ -29,6 +29,9 @@ public interface IRobotGrain : IGrainWithStringKey
     /// <summary>The robot as it is now (an unregistered id answers with <see cref="RobotStatus.IsRegistered"/> false).</summary>
     Task<RobotStatus> GetStatusAsync();
 
+    /// <summary>The robot's last recorded report on <paramref name="trace"/>, or null when its last report was on another trace.</summary>
+    Task<RobotStepUpdate?> GetLastReportAsync(TraceId trace);
+
     /// <summary>Claims the robot for <paramref name="task"/>: true when it was free (or already held by that task) and online.</summary>
     /// <exception cref="UnknownRobotException">The robot never registered.</exception>
     Task<bool> TryReserveAsync(TaskId task);
@@ -37,7 +40,8 @@ public interface IRobotGrain : IGrainWithStringKey
     Task<bool> ReleaseAsync(TaskId task, string reason);
 
     /// <summary>Records and sends a trace to execute. The trace is checked against the workspace once more, the last gate before the robot.</summary>
-    /// <exception cref="RobotUnavailableException">The robot is offline or held by another task.</exception>
+    /// <exception cref="RobotUnavailableException">The robot is offline or held by another task, or did not take the command.</exception>
+    /// <exception cref="RobotNotLinkedException">The robot's link is not known yet (this grain was just activated); nothing was sent.</exception>
     /// <exception cref="ArgumentException">The trace has non-finite or out-of-workspace points.</exception>
     Task ExecuteStepAsync(ExecuteTraceCommand command);
 

@@ -131,6 +131,10 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, Ro
     public Task<RobotStatus> GetStatusAsync() => Task.FromResult(Status());
 
     /// <inheritdoc />
+    public Task<RobotStepUpdate?> GetLastReportAsync(TraceId trace) =>
+        Task.FromResult(State.LastReport is { } report && report.Trace == trace ? report : null);
+
+    /// <inheritdoc />
     public Task<bool> TryReserveAsync(TaskId task)
     {
         ThrowIfUnregistered();
@@ -174,7 +178,7 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, Ro
         {
             throw new ArgumentException($"Trace '{command.Trace}' was not sent to robot '{Id}': {problem}.", nameof(command));
         }
-        var link = _link ?? throw new RobotUnavailableException(Id, "its link is not known on this silo yet; it is expected with the robot's next heartbeat");
+        var link = _link ?? throw new RobotNotLinkedException(Id);
         Raise(new RobotStepDispatched(command.Task, command.StepIndex, command.Trace, TimeProvider.GetUtcNow()));
         var commandId = TentativeVersion;
         // Recorded before it goes out: a stale activation fails here and sends nothing.

@@ -3,6 +3,7 @@ using RoboTracer.Fleet.Domain.Events;
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Planning;
 using RoboTracer.Fleet.Domain.Robots;
+using RoboTracer.Fleet.Domain.Scene;
 using RoboTracer.Fleet.Domain.Tasks;
 using RoboTracer.Fleet.Domain.Traces;
 using RoboTracer.Fleet.Grains.Robots;
@@ -62,19 +63,58 @@ public sealed partial class TaskGrain
         var objectId = call.Query.Object?.Id;
         Raise(new TraceAssigned(step.Index, outcome.Trace, outcome.Points, robot, objectId, call.Query.Destination?.Id, Now, call.Query.Frame, call.Query.Object, call.Query.Destination));
         await ConfirmEventsAsync();
+        await DispatchAsync(new Dispatch(
+            new ExecuteTraceCommand(robot, Id, step.Index, outcome.Trace, step.Planned.TraceInstruction, outcome.Points, objectId), call.Query.SceneHints, Now));
+    }
+
+    /// <summary>
+    /// Sends the step's trace to the robot and watches the scene along it. A robot whose grain does not know its
+    /// link yet (just activated on another silo) got nothing: the watchdog sends again until the link is back, for
+    /// up to <see cref="TaskOptions.ReassignAfterDisconnect"/>, without spending an attempt.
+    /// </summary>
+    private async Task DispatchAsync(Dispatch dispatch)
+    {
+        var command = dispatch.Command;
+        _undelivered = null;
         try
         {
-            await GrainFactory.GetRobot(robot).ExecuteStepAsync(
-                new ExecuteTraceCommand(robot, Id, step.Index, outcome.Trace, step.Planned.TraceInstruction, outcome.Points, objectId));
+            await GrainFactory.GetRobot(command.Robot).ExecuteStepAsync(command);
+        }
+        catch (RobotNotLinkedException)
+        {
+            Logger.LogInformation("Task {Task}: robot {Robot} has no known link yet; trace {Trace} is sent again at the next watchdog tick", Id, command.Robot, command.Trace);
+            _undelivered = dispatch;
+            return;
         }
         catch (Exception e)
         {
-            await FailAttemptAsync(step, FailureCategory.Robot, $"robot '{robot}' did not take trace {outcome.Trace}: {e.Message}");
+            await FailAttemptAsync(State.CurrentStep!, FailureCategory.Robot, $"robot '{command.Robot}' did not take trace {command.Trace}: {e.Message}");
             await DriveAsync();
             return;
         }
-        await WatchAsync(step, outcome.Trace, call.Query.SceneHints);
+        await WatchAsync(State.CurrentStep!, command.Trace, dispatch.SceneHints);
         await DriveAsync();
+    }
+
+    /// <summary>Sends again a trace that found no link (<see cref="DispatchAsync"/>), while its step still waits for it.</summary>
+    private async Task RetryUndeliveredAsync(DateTimeOffset now)
+    {
+        if (_undelivered is not { } dispatch)
+        {
+            return;
+        }
+        if (State.CurrentStep is not { Phase: StepPhase.Executing } step || step.Trace != dispatch.Command.Trace)
+        {
+            _undelivered = null;
+            return;
+        }
+        if (now - dispatch.Since >= options.ReassignAfterDisconnect)
+        {
+            _undelivered = null;
+            await FailAttemptAsync(step, FailureCategory.Robot, $"robot '{dispatch.Command.Robot}' is online but its link did not come back within {Describe(options.ReassignAfterDisconnect)}");
+            return;
+        }
+        await DispatchAsync(dispatch);
     }
 
     /// <inheritdoc />
@@ -260,4 +300,7 @@ public sealed partial class TaskGrain
     }
 
     private sealed record TraceCall(TraceQuery Query, CancellationTokenSource Cancellation);
+
+    /// <summary>A trace on its way to the robot, first sent at <paramref name="Since"/>.</summary>
+    private sealed record Dispatch(ExecuteTraceCommand Command, IReadOnlyList<SceneObjectState> SceneHints, DateTimeOffset Since);
 }

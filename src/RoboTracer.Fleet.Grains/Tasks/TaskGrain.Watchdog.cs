@@ -19,6 +19,7 @@ public sealed partial class TaskGrain : IRemindable
 
     private IGrainTimer? _watchdog;
     private IGrainReminder? _resume;
+    private Dispatch? _undelivered;
 
     // True until this activation has taken over the task: a fresh activation did not start what the events say
     // is in flight, so it must re-issue it.
@@ -56,9 +57,25 @@ public sealed partial class TaskGrain : IRemindable
             return;
         }
         await StartWatchdogAsync();
-        if (State.CurrentStep is { Phase: StepPhase.Executing, Trace: { } trace } step)
+        if (State.CurrentStep is { Phase: StepPhase.Executing, Trace: { } trace } step && State.Robot is { } robot)
         {
-            // Whether the robot still follows that trace is unknown (the node that sent it is gone): stop it, trace again.
+            // The activation that sent the trace is gone (its silo died, or the whole node restarted). The robot's
+            // grain knows what became of it: a report that never reached this task is taken now, and a robot still
+            // online on that trace goes on with it.
+            var grain = GrainFactory.GetRobot(robot);
+            if (await grain.GetLastReportAsync(trace) is { IsFinal: true } report)
+            {
+                Logger.LogInformation("Task {Task} resumed: robot {Robot} had reported trace {Trace} {State}", Id, robot, trace, report.State);
+                await OnStepUpdateAsync(report);
+                return;
+            }
+            var status = await grain.GetStatusAsync();
+            if (status.Connection == RobotConnection.Online && status.CurrentStep?.Trace == trace)
+            {
+                Logger.LogInformation("Task {Task} resumed: robot {Robot} is still following trace {Trace}", Id, robot, trace);
+                return;
+            }
+            // Whether the robot still follows that trace is unknown: stop it, trace again.
             await CancelOnRobotAsync(step.Index, trace, "the orchestrator restarted");
             await UnwatchAsync(trace);
             Raise(new StepInterrupted(step.Index, "resumed after a restart: the step is traced and issued again", Now));
@@ -152,6 +169,7 @@ public sealed partial class TaskGrain : IRemindable
         if (State.Phase == TaskPhase.Assigned && !State.IsTerminal && State.RobotDisconnectedAt is null && State.CurrentStep is { } step)
         {
             await CheckStepDeadlineAsync(step, now);
+            await RetryUndeliveredAsync(now);
         }
         await DriveAsync();
     }

@@ -51,13 +51,41 @@ public sealed class FakeRobots : IRobotLink
         return Task.CompletedTask;
     }
 
-    /// <summary>Reports the trace accepted, half done, then succeeded.</summary>
+    /// <summary>How long a robot in auto mode takes between half done and done (default: no time).</summary>
+    public TimeSpan StepDuration { get; set; }
+
+    /// <summary>Reports the trace accepted, half done, then (after <see cref="StepDuration"/>) succeeded.</summary>
     public async Task CompleteAsync(ExecuteTraceCommand command)
     {
-        var robot = Grains.GetGrain<IRobotGrain>(command.Robot.Value);
-        await robot.ReportStepUpdateAsync(new RobotStepUpdate(command.Task, command.StepIndex, command.Trace, RobotStepState.Accepted, 0));
-        await robot.ReportStepUpdateAsync(new RobotStepUpdate(command.Task, command.StepIndex, command.Trace, RobotStepState.Executing, 0.5));
-        await robot.ReportStepUpdateAsync(new RobotStepUpdate(command.Task, command.StepIndex, command.Trace, RobotStepState.Succeeded, 1));
+        await ReportAsync(command.Robot, new RobotStepUpdate(command.Task, command.StepIndex, command.Trace, RobotStepState.Accepted, 0));
+        await ReportAsync(command.Robot, new RobotStepUpdate(command.Task, command.StepIndex, command.Trace, RobotStepState.Executing, 0.5));
+        if (StepDuration > TimeSpan.Zero)
+        {
+            await Task.Delay(StepDuration);
+        }
+        await ReportAsync(command.Robot, new RobotStepUpdate(command.Task, command.StepIndex, command.Trace, RobotStepState.Succeeded, 1));
+    }
+
+    /// <summary>
+    /// Reports like a robot whose report did not get through: again, until it does. While a silo is dying, calls
+    /// to the grains it held fail until the cluster has declared it dead; a call on a cluster client that was
+    /// killed never answers, so each attempt is given a few seconds, and the next one goes through
+    /// <see cref="Grains"/> as it is then.
+    /// </summary>
+    private async Task ReportAsync(RobotId robotId, RobotStepUpdate update)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Grains.GetGrain<IRobotGrain>(robotId.Value).ReportStepUpdateAsync(update).WaitAsync(TimeSpan.FromSeconds(5));
+                return;
+            }
+            catch (Exception e) when (e is not ArgumentException && attempt < 60)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
+        }
     }
 
     /// <summary>The first execute command (already received or still to come) that matches.</summary>

@@ -110,12 +110,17 @@ public sealed class FleetHarness : IAsyncDisposable
         }
     }
 
-    public async Task RestartAsync()
+    /// <summary>Stops the node and starts it again on the same store; <paramref name="whileDown"/> runs in between.</summary>
+    public async Task RestartAsync(Func<IEventStore, Task>? whileDown = null)
     {
         await StopClusterAsync();
         await Events.DisposeAsync();
         await Store.DisposeAsync();
         Store = await _temp.OpenAsync();
+        if (whileDown is not null)
+        {
+            await whileDown(Store);
+        }
         Cluster = await StartClusterAsync();
         Events = new EventLog(Store);
     }

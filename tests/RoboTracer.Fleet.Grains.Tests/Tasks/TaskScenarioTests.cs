@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
+using RoboTracer.Fleet.Domain.Events;
 using RoboTracer.Fleet.Domain.Geometry;
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Planning;
 using RoboTracer.Fleet.Domain.Robots;
 using RoboTracer.Fleet.Domain.Scene;
 using RoboTracer.Fleet.Domain.Tasks;
+using RoboTracer.Fleet.EventStore;
 using RoboTracer.Fleet.Serialization;
 using RoboTracer.Fleet.Grains.Robots;
 using RoboTracer.Fleet.Grains.Scene;
@@ -208,37 +210,86 @@ public sealed class TaskScenarioTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_restart_resumes_an_unfinished_task_at_the_step_it_was_on()
+    public async Task After_a_restart_a_robot_still_on_its_trace_goes_on_with_it()
     {
-        await _fleet.RegisterRobotAsync("r1");
-        // Steps 0 and 1 complete; the node goes down while the robot executes step 2.
-        _fleet.Robots.Hold(new RobotId("r1"), c => c.StepIndex == 2);
-        var (task, _) = await _fleet.SubmitAsync("pick up the red cup and place it on the plate then push the box then wipe the table");
-        await _fleet.Robots.WaitForExecuteAsync(c => c.StepIndex == 2);
-        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "StepSucceeded", occurrence: 2);
-        // The task watches the scene once the robot has taken the trace: step 2 is under way.
-        await _fleet.Events.WaitForAsync(FleetStreams.Scene(FleetHarness.Table), "TraceWatchStarted", occurrence: 3);
+        var (task, held) = await StopWhileStepTwoRunsAsync();
         var executedBefore = _fleet.Robots.Executed.Count;
         var tracedBefore = _fleet.Tracer.All.Count;
 
         await _fleet.RestartAsync();
-        _fleet.Robots.Auto(new RobotId("r1"));
         // The robot's link outlived the node; its next heartbeat tells the new activation of its grain where it is.
         await _fleet.Robot("r1").HeartbeatAsync(new RobotHeartbeat(), _fleet.Link);
         var resumed = await _fleet.Grains.RecoverAsync();
+        await _fleet.Robots.CompleteAsync(held);
         await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "TaskCompleted");
 
-        var resumedTask = Assert.Single(resumed);
-        Assert.Equal(task, resumedTask.Id);
-        Assert.Equal(2, resumedTask.CurrentStep);
+        Assert.Equal((task, 2), (Assert.Single(resumed).Id, resumed[0].CurrentStep));
+        Assert.Empty(_fleet.Robots.Executed.Skip(executedBefore));
+        Assert.Empty(_fleet.Tracer.All.Skip(tracedBefore));
+        Assert.Empty(_fleet.Robots.Cancelled);
+        Assert.Equal(0, _fleet.Events.Count(FleetStreams.Task(task), "StepInterrupted"));
+        Assert.Empty(await _fleet.Grains.GetTaskIndex().GetUnfinishedAsync());
+    }
+
+    [Fact]
+    public async Task After_a_restart_a_report_that_never_reached_the_task_is_taken_from_the_robots_record()
+    {
+        var (task, held) = await StopWhileStepTwoRunsAsync();
+        var executedBefore = _fleet.Robots.Executed.Count;
+
+        // The robot's grain recorded the robot's success; the node died before the task heard of it.
+        await _fleet.RestartAsync(whileDown: store => AppendRobotEventAsync(store, new RobotStepReported(
+            new RobotStepUpdate(task, 2, held.Trace, RobotStepState.Succeeded, 1, ReceivedAt: _fleet.Clock.GetUtcNow()), _fleet.Clock.GetUtcNow())));
+        var resumed = await _fleet.Grains.RecoverAsync();
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "TaskCompleted");
+
+        Assert.Equal(task, Assert.Single(resumed).Id);
+        Assert.Empty(_fleet.Robots.Executed.Skip(executedBefore));
+        // Three steps, each succeeded once: step 2 on the robot's recorded word.
+        Assert.Equal(3, _fleet.Events.Count(FleetStreams.Task(task), "StepSucceeded"));
+        Assert.Equal(0, _fleet.Events.Count(FleetStreams.Task(task), "StepInterrupted"));
+    }
+
+    [Fact]
+    public async Task After_a_restart_a_step_whose_robot_is_not_on_its_trace_is_stopped_traced_and_issued_again()
+    {
+        var (task, held) = await StopWhileStepTwoRunsAsync();
+        var executedBefore = _fleet.Robots.Executed.Count;
+        var tracedBefore = _fleet.Tracer.All.Count;
+
+        // While the node was down the robot gave up the trace (its grain recorded the cancel).
+        await _fleet.RestartAsync(whileDown: store => AppendRobotEventAsync(store,
+            new RobotStepCancelRequested(task, 2, held.Trace, "operator stop", _fleet.Clock.GetUtcNow())));
+        _fleet.Robots.Auto(new RobotId("r1"));
+        await _fleet.Robot("r1").HeartbeatAsync(new RobotHeartbeat(), _fleet.Link);
+        await _fleet.Grains.RecoverAsync();
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "TaskCompleted");
+
         Assert.Equal([2], _fleet.Robots.Executed.Skip(executedBefore).Select(c => c.StepIndex));
         Assert.Equal([2], _fleet.Tracer.All.Skip(tracedBefore).Select(q => q.StepIndex));
-        var stepTwoTraces = _fleet.Robots.Executed.Where(c => c.StepIndex == 2).Select(c => c.Trace).ToList();
-        Assert.Equal(stepTwoTraces[0], Assert.Single(_fleet.Robots.Cancelled).Trace);
-        var status = await _fleet.Task(task).GetStatusAsync();
-        Assert.Equal(TaskPhase.Completed, status.Phase);
+        Assert.Equal(held.Trace, Assert.Single(_fleet.Robots.Cancelled).Trace);
         Assert.Equal(1, _fleet.Events.Count(FleetStreams.Task(task), "StepInterrupted"));
-        Assert.Empty(await _fleet.Grains.GetTaskIndex().GetUnfinishedAsync());
+        Assert.Equal(TaskPhase.Completed, (await _fleet.Task(task).GetStatusAsync()).Phase);
+    }
+
+    /// <summary>Steps 0 and 1 complete; returns once the robot holds step 2's trace (and so step 2 is under way).</summary>
+    private async Task<(TaskId Task, ExecuteTraceCommand Held)> StopWhileStepTwoRunsAsync()
+    {
+        await _fleet.RegisterRobotAsync("r1");
+        _fleet.Robots.Hold(new RobotId("r1"), c => c.StepIndex == 2);
+        var (task, _) = await _fleet.SubmitAsync("pick up the red cup and place it on the plate then push the box then wipe the table");
+        var held = await _fleet.Robots.WaitForExecuteAsync(c => c.StepIndex == 2);
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "StepSucceeded", occurrence: 2);
+        // The task watches the scene once the robot has taken the trace.
+        await _fleet.Events.WaitForAsync(FleetStreams.Scene(FleetHarness.Table), "TraceWatchStarted", occurrence: 3);
+        return (task, held);
+    }
+
+    private static async Task AppendRobotEventAsync(IEventStore store, RobotEvent @event)
+    {
+        var stream = FleetStreams.Robot(new RobotId("r1"));
+        var version = await store.GetStreamVersionAsync(stream);
+        await store.AppendAsync(stream, ExpectedVersion.Exact(version), [FleetEvents.CreateSerializer().Serialize(@event)]);
     }
 
     [Fact]
