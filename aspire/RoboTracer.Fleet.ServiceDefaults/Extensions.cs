@@ -37,8 +37,22 @@ public static class Extensions
     /// </summary>
     internal static readonly string[] FrameworkActivitySources = ["Microsoft.AspNetCore", "System.Net.Http", "Grpc.Net.Client"];
 
-    /// <summary>The framework meters the meter provider listens to.</summary>
-    internal static readonly string[] FrameworkMeters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http"];
+    /// <summary>
+    /// Orleans' grain-call spans (Orleans 10.4.2, <c>Orleans.Diagnostics.ActivitySources</c>; a silo starts them only
+    /// with <c>AddActivityPropagation()</c>): <c>Microsoft.Orleans.Application</c> for calls to the fleet's grains, so
+    /// a task's trace runs through them, and <see cref="OrleansRuntimeActivitySource"/> for Orleans' own grains and
+    /// system targets.
+    /// </summary>
+    internal static readonly string[] OrleansActivitySources = ["Microsoft.Orleans.Application", OrleansRuntimeActivitySource];
+
+    /// <summary>Orleans' runtime calls: exported only within a trace something else started (<see cref="OrleansRuntimeRootFilter"/>).</summary>
+    internal const string OrleansRuntimeActivitySource = "Microsoft.Orleans.Runtime";
+
+    /// <summary>
+    /// The framework meters the meter provider listens to; <c>Microsoft.Orleans</c> is the silo's (Orleans 10.4.2
+    /// <c>OrleansInstruments</c>: messaging, activations, grain calls, the scheduler, membership).
+    /// </summary>
+    internal static readonly string[] FrameworkMeters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "Microsoft.Orleans"];
 
     /// <summary>
     /// Adds OpenTelemetry (exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), the default health
@@ -58,11 +72,11 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Traces (ASP.NET Core, HttpClient and every <c>RoboTracer.Fleet*</c> source), metrics (the framework meters and
-    /// every <c>RoboTracer.Fleet*</c> meter) and logs, exported over OTLP to <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> with
-    /// <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> (<c>grpc</c>, the .NET SDK's default, or <c>http/protobuf</c>),
-    /// <c>OTEL_EXPORTER_OTLP_HEADERS</c>, and <c>OTEL_SERVICE_NAME</c> (default: the application name) as
-    /// <c>service.name</c>. Without an endpoint nothing is registered: no listener, so no activity is even created.
+    /// Traces (ASP.NET Core, HttpClient, Orleans' grain calls and every <c>RoboTracer.Fleet*</c> source), metrics (the
+    /// framework meters, Orleans' and every <c>RoboTracer.Fleet*</c> meter) and logs, exported over OTLP to
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> with <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> (<c>grpc</c>, the .NET SDK's default,
+    /// or <c>http/protobuf</c>), <c>OTEL_EXPORTER_OTLP_HEADERS</c>, and <c>OTEL_SERVICE_NAME</c> (default: the
+    /// application name) as <c>service.name</c>. Without an endpoint nothing is registered: no listener, so no activity is even created.
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -87,6 +101,9 @@ public static class Extensions
             .SetResourceBuilder(CreateResource(settings))
             .AddSource(FrameworkActivitySources)
             .AddSource(FleetTelemetry.ActivitySourceName, FleetTelemetry.ChildNamePattern)
+            .AddSource(OrleansActivitySources)
+            // Before the exporter: it decides at a span's start whether the exporter sees it at its end.
+            .AddProcessor(new OrleansRuntimeRootFilter())
             .AddOtlpExporter(options => settings.Apply(options, "traces"))
             .Build() ?? throw new InvalidOperationException("The OpenTelemetry SDK built no tracer provider."));
         builder.Services.AddSingleton(_ => Sdk.CreateMeterProviderBuilder()

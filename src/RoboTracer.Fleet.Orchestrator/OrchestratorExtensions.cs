@@ -43,6 +43,7 @@ internal static class OrchestratorExtensions
         app.MapFleetGrpcServices();
         app.MapTaskEndpoints(options);
         app.MapFleetEndpoints(options);
+        app.MapFleetOrleansDashboard(options);
         app.MapOpenApi();
         return app;
     }

@@ -94,6 +94,53 @@ public sealed class OtlpExportTests
     }
 
     [Fact]
+    public async Task Orleans_grain_call_spans_and_the_Orleans_meter_are_exported()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var name = "IRobotGrain/ConnectAsync " + Guid.NewGuid().ToString("N");
+        await using (var host = await TestHost.StartAsync(HttpProtobuf(receiver)))
+        {
+            // The names Orleans 10.4.2 uses (Orleans.Diagnostics.ActivitySources, OrleansInstruments).
+            using var application = new ActivitySource("Microsoft.Orleans.Application");
+            application.StartActivity(name, ActivityKind.Client)?.Dispose();
+            using var meter = new Meter("Microsoft.Orleans");
+            meter.CreateCounter<long>("orleans-test-messages").Add(1);
+        }
+
+        await OtlpReceiver.WaitUntilAsync(() => receiver.Spans.Any(s => s.Name == name), Timeout, "the grain-call span");
+        Assert.Equal("Microsoft.Orleans.Application", receiver.Spans.Single(s => s.Name == name).Scope);
+        await OtlpReceiver.WaitUntilAsync(() => receiver.Metrics.Any(m => m.Name == "orleans-test-messages"), Timeout, "the Orleans counter");
+        Assert.Equal("Microsoft.Orleans", receiver.Metrics.First(m => m.Name == "orleans-test-messages").Meter);
+    }
+
+    [Fact]
+    public async Task Orleans_runtime_spans_are_exported_inside_a_trace_but_start_none()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var id = Guid.NewGuid().ToString("N");
+        await using (var host = await TestHost.StartAsync(HttpProtobuf(receiver)))
+        {
+            using var runtime = new ActivitySource("Microsoft.Orleans.Runtime");
+            using var application = new ActivitySource("Microsoft.Orleans.Application");
+            // A silo's background call (a statistics timer): a root, and the grain call it leads to.
+            using (runtime.StartActivity("IManagementGrain/GetRuntimeStatistics " + id, ActivityKind.Client))
+            {
+                application.StartActivity("under the background call " + id)?.Dispose();
+            }
+            // A runtime call made for a task: inside the task's trace.
+            using (FleetTelemetry.ActivitySource.StartActivity("task.submit " + id))
+            {
+                runtime.StartActivity("IRemoteGrainDirectory/LookUp " + id, ActivityKind.Client)?.Dispose();
+            }
+        }
+
+        await OtlpReceiver.WaitUntilAsync(() => receiver.Spans.Any(s => s.Name == "IRemoteGrainDirectory/LookUp " + id), Timeout, "the runtime span inside the task's trace");
+        // Ended before the task's spans and flushed with them, had they been recorded.
+        Assert.DoesNotContain(receiver.Spans, s => s.Name == "IManagementGrain/GetRuntimeStatistics " + id);
+        Assert.DoesNotContain(receiver.Spans, s => s.Name == "under the background call " + id);
+    }
+
+    [Fact]
     public async Task Grpc_is_the_default_protocol_and_exports_to_a_grpc_collector()
     {
         await using var receiver = await OtlpReceiver.StartAsync();

@@ -64,6 +64,7 @@ internal static class FleetSilo
                 fleet.GetSection("Robots").Get<RobotOptions>(),
                 fleet.GetSection("Tasks").Get<TaskOptions>(),
                 fleet.GetSection("Scene").Get<SceneMemoryOptions>());
+            silo.AddFleetOrleansDashboard().AddFleetOrleansTelemetry();
         });
         builder.Services.Configure<EventSourcingOptions>(fleet.GetSection("EventSourcing"));
         builder.Services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<FleetNode>().Store);

@@ -72,6 +72,8 @@ public sealed class FleetEndToEndTests
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.HttpEndpoint,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            // Orleans' meter is awaited below: exported every second rather than every minute.
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "1000",
         });
         await FleetApi.WaitForRobotsAsync(fleet.Http, FleetApi.Online(4));
 
@@ -98,6 +100,17 @@ public sealed class FleetEndToEndTests
             () => receiver.Spans.Any(s => s.TraceId == trace && s.ServiceName.StartsWith("pool", StringComparison.Ordinal) && s.Kind == ReceivedSpan.ServerKind),
             TimeSpan.FromSeconds(60),
             $"a pool worker's server span in trace {trace}");
+        // The grain calls the task made are spans of its trace (Orleans' activity propagation), and the silo's meter
+        // is exported; Orleans' own calls appear only inside traces (its timers and the Orleans Dashboard's would
+        // start new ones every second).
+        Assert.Contains(receiver.Spans, s => s.TraceId == trace && s.Scope == "Microsoft.Orleans.Application" && s.ServiceName == "orchestrator");
+        await OtlpReceiver.WaitUntilAsync(
+            () => receiver.Metrics.Any(m => m.ServiceName == "orchestrator" && m.Meter == "Microsoft.Orleans"),
+            TimeSpan.FromSeconds(60),
+            "a metric of Orleans' meter from the orchestrator");
+        Assert.DoesNotContain(receiver.Spans, s => s.Scope == "Microsoft.Orleans.Runtime" && s.ParentSpanId.Length == 0);
+        // The robots have been sending heartbeats all along; those are not traced.
+        Assert.DoesNotContain(receiver.Spans, s => s.ServiceName == "orchestrator" && s.Name.Contains("HeartbeatAsync", StringComparison.Ordinal));
     }
 
     [Fact]
