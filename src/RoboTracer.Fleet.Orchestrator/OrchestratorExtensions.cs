@@ -28,6 +28,7 @@ internal static class OrchestratorExtensions
         builder.Services.AddSingleton<RobotLinkService>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<UnavailableProblems>();
         builder.Services.AddOpenApi();
         return builder;
     }

@@ -11,6 +11,7 @@ public sealed class AppHostOptionsTests
 
         Assert.Equal(5080, options.Port);
         Assert.Equal(4, options.Robots);
+        Assert.Equal(1, options.Silos);
         Assert.Null(options.Store);
         Assert.Null(options.Demo);
         Assert.Null(options.Duration);
@@ -20,10 +21,11 @@ public sealed class AppHostOptionsTests
     [Fact]
     public void Every_flag_is_read_in_both_spellings()
     {
-        var options = AppHostOptions.Parse(["--port=6001", "--robots", "2", "--store", "postgres", "--no-demo", "--duration", "2.5", "--data", "/tmp/x", "--backend=simulated"]).Options!;
+        var options = AppHostOptions.Parse(["--port=6001", "--robots", "2", "--silos=3", "--store", "postgres", "--no-demo", "--duration", "2.5", "--data", "/tmp/x", "--backend=simulated"]).Options!;
 
         Assert.Equal(6001, options.Port);
         Assert.Equal(2, options.Robots);
+        Assert.Equal(3, options.Silos);
         Assert.Equal(StoreKind.Postgres, options.Store);
         Assert.False(options.Demo);
         Assert.Equal(TimeSpan.FromSeconds(2.5), options.Duration);
@@ -33,6 +35,7 @@ public sealed class AppHostOptionsTests
 
     [Theory]
     [InlineData("--robots 0", "--robots must be a whole number from 1")]
+    [InlineData("--silos 0", "--silos must be a whole number from 1 to 16")]
     [InlineData("--store mongo", "--store must be sqlite or postgres, not 'mongo'")]
     [InlineData("--port 70000", "--port must be a whole number from 0 to 65535")]
     [InlineData("--duration -1", "--duration must be a positive number of seconds")]
@@ -61,6 +64,19 @@ public sealed class AppHostOptionsTests
         Assert.StartsWith($"error: {flag}", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("usage:", error.ToString(), StringComparison.Ordinal);
         Assert.Equal("", output.ToString());
+    }
+
+    [Fact]
+    public async Task Several_silos_on_SQLite_are_refused_before_anything_starts()
+    {
+        using var error = new StringWriter();
+        var data = Path.Combine(Path.GetTempPath(), "robotracer-apphost-" + Guid.NewGuid().ToString("N"));
+
+        var exitCode = await FleetAppHost.RunAsync(["--silos", "2", "--store", "sqlite", "--data", data], TextWriter.Null, error, CancellationToken.None);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--silos 2 needs PostgreSQL", error.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data));
     }
 
     [Fact]

@@ -37,7 +37,9 @@ public sealed class EnvironmentHandOverTests
         var orchestrator = model.EnvironmentFor(model["orchestrator"], 0);
         var simulator = model.EnvironmentFor(model["simulator"], 0);
 
-        Assert.Equal(orchestrator["Kestrel__Endpoints__Grpc__Url"], simulator["Simulator__Orchestrator"]);
+        // Through the reference only (an inherited Simulator__Orchestrator is removed): it lists every silo.
+        Assert.True(simulator.ContainsKey("Simulator__Orchestrator"));
+        Assert.Null(simulator["Simulator__Orchestrator"]);
         Assert.Equal(orchestrator["Kestrel__Endpoints__Grpc__Url"], simulator["services__orchestrator__grpc__0"]);
         Assert.Equal("3", simulator["Simulator__Robots"]);
         Assert.Equal(["sim-1", "sim-2", "sim-3"], secrets.RobotTokens.Keys.Order());
@@ -77,13 +79,16 @@ public sealed class EnvironmentHandOverTests
     }
 
     [Fact]
-    public void A_fixed_port_on_a_replicated_resource_is_refused()
+    public void A_fixed_port_of_a_replicated_resource_goes_to_its_first_replica_and_the_others_take_free_ones()
     {
         var builder = new DistributedApplicationBuilder(new LogPrefixer(TextWriter.Null), "dotnet");
-        builder.AddExecutable("web", "/bin/true", "/").WithReplicas(2).WithHttpEndpoint(5080);
+        var web = builder.AddExecutable("web", "/bin/true", "/").WithReplicas(3).WithHttpEndpoint(5080);
 
-        var error = Assert.Throws<InvalidOperationException>(builder.Build);
-        Assert.Contains("fixed port", error.Message, StringComparison.Ordinal);
+        var model = builder.Build().Model;
+        var urls = Enumerable.Range(0, 3).Select(r => model.Url(web.Resource, "http", r)).ToList();
+
+        Assert.Equal("http://127.0.0.1:5080", urls[0]);
+        Assert.Equal(3, urls.Distinct().Count());
     }
 
     [Fact]
@@ -97,12 +102,25 @@ public sealed class EnvironmentHandOverTests
         Assert.Throws<InvalidOperationException>(builder.Build);
     }
 
-    private static async Task<(DistributedApplicationModel Model, FleetSecrets Secrets)> ComposeAsync(StorePlan plan, int port = 0, int robots = 4)
+    [Fact]
+    public async Task Several_silos_are_orchestrator_replicas_with_their_own_Orleans_ports_and_the_simulator_gets_every_one()
+    {
+        var (model, _) = await ComposeAsync(new StorePlan(StoreOrigin.ExternalPostgres, "Host=db;Database=fleet", Forced: false), port: 5998, silos: 2);
+        var silos = new[] { model.EnvironmentFor(model["orchestrator"], 0), model.EnvironmentFor(model["orchestrator"], 1) };
+        var simulator = model.EnvironmentFor(model["simulator"], 0);
+
+        Assert.Equal(["orchestrator-0", "orchestrator-1"], new[] { 0, 1 }.Select(r => model.ProcessSpecFor(model["orchestrator"], r).Name));
+        Assert.Equal("http://127.0.0.1:5998", silos[0]["Kestrel__Endpoints__Http__Url"]);
+        Assert.Equal(4, silos.SelectMany(s => new[] { s["Orleans__Endpoints__SiloPort"], s["Orleans__Endpoints__GatewayPort"] }).Distinct().Count());
+        Assert.Equal(silos.Select(s => s["Kestrel__Endpoints__Grpc__Url"]), new[] { simulator["services__orchestrator__grpc__0"], simulator["services__orchestrator__grpc__1"] });
+    }
+
+    private static async Task<(DistributedApplicationModel Model, FleetSecrets Secrets)> ComposeAsync(StorePlan plan, int port = 0, int robots = 4, int silos = 1)
     {
         var builder = new DistributedApplicationBuilder(new LogPrefixer(TextWriter.Null), "dotnet");
         var secrets = FleetSecrets.Create(null, robots);
         await using var store = await RunningStore.StartAsync(plan, "/data", new LogPrefixer(TextWriter.Null));
-        builder.AddFleet(new AppHostOptions { Port = port, Robots = robots }, Projects, secrets, store);
+        builder.AddFleet(new AppHostOptions { Port = port, Robots = robots, Silos = silos }, Projects, secrets, store);
         return (builder.Build().Model, secrets);
     }
 }

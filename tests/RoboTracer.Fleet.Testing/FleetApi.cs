@@ -21,6 +21,11 @@ public static class FleetApi
     {
         using var response = await client.GetAsync(path);
         var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+        {
+            // Passing (a node died, the store is down): callers that wait through failures retry on it.
+            throw new HttpRequestException($"GET {path} answered 503: {body}", null, response.StatusCode);
+        }
         Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {body}");
         return JsonNode.Parse(body)!;
     }

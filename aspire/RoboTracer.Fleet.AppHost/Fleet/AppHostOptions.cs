@@ -10,6 +10,8 @@ internal sealed record AppHostOptions
 
           --port PORT          orchestrator HTTP port: dashboard, REST API (default 5080; 0 = any free port)
           --robots N           simulated robots sim-1 … sim-N (default 4)
+          --silos N            orchestrator silos, one Orleans cluster (default 1; more need PostgreSQL); the
+                               first serves --port, the robots connect to any of them
           --store KIND         sqlite | postgres (default: ConnectionStrings__fleetdb when set, else a local
                                PostgreSQL cluster when its binaries are installed, else SQLite)
           --data DIR           data folder: SQLite file, local PostgreSQL cluster (default .fleet)
@@ -26,6 +28,9 @@ internal sealed record AppHostOptions
     public int Port { get; init; } = 5080;
 
     public int Robots { get; init; } = 4;
+
+    /// <summary>Orchestrator processes, the silos of one Orleans cluster (more than one needs PostgreSQL).</summary>
+    public int Silos { get; init; } = 1;
 
     public StoreKind? Store { get; init; }
 
@@ -67,6 +72,7 @@ internal sealed record AppHostOptions
                 {
                     "--port" => options with { Port = ParseInt(name, Value(), 0, 65535) },
                     "--robots" => options with { Robots = ParseInt(name, Value(), 1, 1000) },
+                    "--silos" => options with { Silos = ParseInt(name, Value(), 1, 16) },
                     "--store" => options with { Store = ParseStore(Value()) },
                     "--data" => options with { DataDirectory = NonEmpty(name, Value()) },
                     "--backend" => options with { Backend = NonEmpty(name, Value()) },

@@ -31,6 +31,10 @@ internal static class FleetAppHost
         try
         {
             plan = StoreSelection.Choose(options.Store, Environment.GetEnvironmentVariable(StoreSelection.ConnectionStringVariable), LocalPostgresCluster.BinariesAvailable, dataDirectory);
+            if (options.Silos > 1 && plan.Origin == StoreOrigin.Sqlite)
+            {
+                throw new AppHostUsageException($"--silos {options.Silos} needs PostgreSQL (silos cluster in its tables); the store would be SQLite. Use --store postgres with the PostgreSQL binaries installed, or ConnectionStrings__fleetdb.");
+            }
         }
         catch (AppHostUsageException e)
         {

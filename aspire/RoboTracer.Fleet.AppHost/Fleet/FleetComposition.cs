@@ -33,6 +33,7 @@ internal static class FleetComposition
         }
 
         var orchestrator = builder.AddProject(Orchestrator, projects.Orchestrator)
+            .WithReplicas(options.Silos)
             .WithGrpcEndpoint()
             .WithHttpEndpoint(options.Port)
             // The silo keeps its address across restarts, so a restarted orchestrator supersedes its dead former
@@ -58,8 +59,10 @@ internal static class FleetComposition
 
         var simulator = builder.AddProject(Simulator, projects.Simulator)
             .WithHttpEndpoint()
+            // Every silo's RobotLink endpoint (services__orchestrator__grpc__N): the robots spread over them and
+            // move to another when theirs dies. An inherited Simulator__Orchestrator must not narrow that down.
             .WithReference(orchestrator)
-            .WithEnvironment("Simulator__Orchestrator", orchestrator.GetEndpoint("grpc"))
+            .WithEnvironment("Simulator__Orchestrator", (string?)null)
             .WithEnvironment("Simulator__Robots", options.Robots.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WaitFor(orchestrator);
 

@@ -40,13 +40,10 @@ internal sealed class DistributedApplicationBuilder(LogPrefixer log, string? dot
             }
             foreach (var endpoint in resource.Endpoints)
             {
-                if (endpoint.Port is > 0 && resource.Replicas > 1)
-                {
-                    throw new InvalidOperationException($"Resource '{resource.Name}' has {resource.Replicas} replicas, so endpoint '{endpoint.Name}' cannot have the fixed port {endpoint.Port}.");
-                }
+                // A fixed port goes to the first replica; the others take free ports (there is no proxy to share it).
                 for (var replica = 0; replica < resource.Replicas; replica++)
                 {
-                    allocated[(resource, endpoint.Name, replica)] = endpoint.Port is > 0 ? endpoint.Port.Value : ports.Next();
+                    allocated[(resource, endpoint.Name, replica)] = endpoint.Port is > 0 && replica == 0 ? endpoint.Port.Value : ports.Next();
                 }
             }
         }

@@ -1,8 +1,4 @@
-using Grpc.Core;
 using Grpc.Net.Client;
-using Grpc.Net.Client.Balancer;
-using Grpc.Net.Client.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RoboTracer.Fleet.ServiceDefaults;
@@ -12,8 +8,9 @@ using RoboTracer.Fleet.Simulator.Robots;
 namespace RoboTracer.Fleet.Simulator.Hosting;
 
 /// <summary>
-/// Runs robots <c>sim-1</c> … <c>sim-N</c> until the host stops. They share one channel: their streams are
-/// multiplexed over HTTP/2 connections (a new one per 100 streams), which is what makes a 1,000-robot fleet cheap.
+/// Runs robots <c>sim-1</c> … <c>sim-N</c> until the host stops. They share one channel per orchestrator silo:
+/// their streams are multiplexed over HTTP/2 connections (a new one per 100 streams), which is what makes a
+/// 1,000-robot fleet cheap.
 /// </summary>
 internal sealed class SimulatorFleet(SimulatorOptions options, TimeProvider time, ILoggerFactory loggers) : BackgroundService
 {
@@ -25,21 +22,22 @@ internal sealed class SimulatorFleet(SimulatorOptions options, TimeProvider time
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var channel = CreateChannel(options.Orchestrators, new GrpcChannelOptions
+        var channels = options.Orchestrators.Select(CreateChannel).ToList();
+        try
         {
-            // The orchestrator's RobotLink takes messages up to this size (observations carry RGB-D frames).
-            MaxSendMessageSize = GrpcDefaults.MaxMessageSize,
-            MaxReceiveMessageSize = GrpcDefaults.MaxMessageSize,
-            HttpHandler = new SocketsHttpHandler
+            await RunRobotsAsync(channels, stoppingToken);
+        }
+        finally
+        {
+            foreach (var channel in channels)
             {
-                // Kestrel serves 100 streams per connection by default and every robot holds one link open.
-                EnableMultipleHttp2Connections = true,
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                // A vanished orchestrator is noticed by PINGs, so robots reconnect instead of waiting on a dead link.
-                KeepAlivePingDelay = TimeSpan.FromSeconds(30),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
-            },
-        });
+                channel.Dispose();
+            }
+        }
+    }
+
+    private async Task RunRobotsAsync(IReadOnlyList<GrpcChannel> channels, CancellationToken stoppingToken)
+    {
         var robotLogger = loggers.CreateLogger<SimulatedRobot>();
         var robots = new List<SimulatedRobot>(options.Robots);
         // Scene generation is cheap, but at a thousand robots it is still worth leaving the host's start-up thread.
@@ -51,7 +49,8 @@ internal sealed class SimulatorFleet(SimulatorOptions options, TimeProvider time
             {
                 _logger.LogWarning("{Robot}: no token configured (Fleet:RobotTokens:{Robot}); the orchestrator will likely refuse it", settings.RobotId, settings.RobotId);
             }
-            robots.Add(new SimulatedRobot(settings, channel, time, robotLogger));
+            // Robot i starts on silo i mod N: the links spread evenly, and each robot moves on when its link ends.
+            robots.Add(new SimulatedRobot(settings, channels, i - 1, time, robotLogger));
         }
         _robots.TrySetResult(robots);
         _logger.LogInformation("simulating {Count} robots against {Address} (seed {Seed}, render {Render}, {Speed} m/s)",
@@ -59,22 +58,19 @@ internal sealed class SimulatorFleet(SimulatorOptions options, TimeProvider time
         await Task.WhenAll(robots.Select(r => r.RunAsync(stoppingToken)));
     }
 
-    /// <summary>
-    /// One orchestrator: a plain channel. Several (the nodes of one cluster): one channel over all of them with
-    /// Grpc.Net.Client's round-robin balancing, so links spread over the nodes and a robot whose node died
-    /// reconnects to one that lives.
-    /// </summary>
-    private static GrpcChannel CreateChannel(IReadOnlyList<Uri> orchestrators, GrpcChannelOptions options)
+    private static GrpcChannel CreateChannel(Uri orchestrator) => GrpcChannel.ForAddress(orchestrator, new GrpcChannelOptions
     {
-        if (orchestrators.Count == 1)
+        // The orchestrator's RobotLink takes messages up to this size (observations carry RGB-D frames).
+        MaxSendMessageSize = GrpcDefaults.MaxMessageSize,
+        MaxReceiveMessageSize = GrpcDefaults.MaxMessageSize,
+        HttpHandler = new SocketsHttpHandler
         {
-            return GrpcChannel.ForAddress(orchestrators[0], options);
-        }
-        var services = new ServiceCollection();
-        services.AddSingleton<ResolverFactory>(new StaticResolverFactory(_ => orchestrators.Select(o => new BalancerAddress(o.Host, o.Port))));
-        options.ServiceProvider = services.BuildServiceProvider();
-        options.ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } };
-        options.Credentials = orchestrators[0].Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
-        return GrpcChannel.ForAddress("static:///orchestrators", options);
-    }
+            // Kestrel serves 100 streams per connection by default and every robot holds one link open.
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            // A vanished orchestrator is noticed by PINGs, so robots reconnect instead of waiting on a dead link.
+            KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+        },
+    });
 }

@@ -28,8 +28,8 @@ internal sealed partial class SimulatedRobot
     private static readonly string SoftwareVersion = "robotracer-sim/" + (typeof(SimulatedRobot).Assembly.GetName().Version?.ToString() ?? "0");
 
     private readonly RobotSettings _settings;
-    private readonly RobotLink.RobotLinkClient _client;
-    private readonly string _address;
+    private readonly (RobotLink.RobotLinkClient Client, string Address)[] _links;
+    private int _link;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly StepPlanner _planner;
@@ -49,12 +49,23 @@ internal sealed partial class SimulatedRobot
     private ulong _lastExecuted;
 
     public SimulatedRobot(RobotSettings settings, GrpcChannel channel, TimeProvider time, ILogger logger)
+        : this(settings, [channel], 0, time, logger)
+    {
+    }
+
+    /// <summary>
+    /// A robot that may link to any of <paramref name="orchestrators"/> (the silos of one cluster): it starts with
+    /// the one at <paramref name="first"/> and moves to the next whenever its link ends, so robots spread over the
+    /// silos and one whose silo died finds a live one.
+    /// </summary>
+    public SimulatedRobot(RobotSettings settings, IReadOnlyList<GrpcChannel> orchestrators, int first, TimeProvider time, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(orchestrators);
+        ArgumentOutOfRangeException.ThrowIfZero(orchestrators.Count);
         _settings = settings;
-        _client = new RobotLink.RobotLinkClient(channel);
-        _address = channel.Target;
+        _links = [.. orchestrators.Select(c => (new RobotLink.RobotLinkClient(c), c.Target))];
+        _link = first % _links.Length;
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _scene = SceneFactory.Create(Seeds.Derive(settings.Seed, 1), settings.ImageWidth, settings.ImageHeight);
@@ -112,13 +123,14 @@ internal sealed partial class SimulatedRobot
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.Unauthenticated)
             {
-                _logger.LogError("{Robot}: the orchestrator at {Address} refused the robot's credentials: {Detail} (check Fleet:RobotTokens:{Robot})", Id, _address, ex.Status.Detail, Id);
+                _logger.LogError("{Robot}: the orchestrator at {Address} refused the robot's credentials: {Detail} (check Fleet:RobotTokens:{Robot})", Id, _links[_link].Address, ex.Status.Detail, Id);
             }
             catch (Exception ex)
             {
-                _logger.LogWarning("{Robot}: link to {Address} broke: {Error}", Id, _address, ex.Message);
+                _logger.LogWarning("{Robot}: link to {Address} broke: {Error}", Id, _links[_link].Address, ex.Message);
             }
             failures = session.Welcomed ? 0 : failures + 1;
+            _link = (_link + 1) % _links.Length;
             var delay = TakeForcedDelay() ?? Backoff(failures);
             _logger.LogInformation("{Robot}: reconnecting in {Delay} ms", Id, (long)delay.TotalMilliseconds);
             try
@@ -140,7 +152,7 @@ internal sealed partial class SimulatedRobot
         {
             headers.Add("authorization", "Bearer " + _settings.Token);
         }
-        using var call = _client.Connect(new CallOptions(headers, cancellationToken: session.Token));
+        using var call = _links[_link].Client.Connect(new CallOptions(headers, cancellationToken: session.Token));
         var pump = session.PumpAsync(call.RequestStream);
         Task heartbeats = Task.CompletedTask;
         try
@@ -152,7 +164,7 @@ internal sealed partial class SimulatedRobot
             var interval = welcome.HeartbeatIntervalMs > 0 ? TimeSpan.FromMilliseconds(welcome.HeartbeatIntervalMs) : _settings.DefaultHeartbeatInterval;
             interval = interval < MinHeartbeatInterval ? MinHeartbeatInterval : interval;
             _logger.LogInformation("{Robot}: connected to {Address} (session {Session}, scene {Scene}, heartbeat every {Interval} ms)",
-                Id, _address, welcome.SessionId, _settings.SceneId, (long)interval.TotalMilliseconds);
+                Id, _links[_link].Address, welcome.SessionId, _settings.SceneId, (long)interval.TotalMilliseconds);
             lock (_gate)
             {
                 _session = session;

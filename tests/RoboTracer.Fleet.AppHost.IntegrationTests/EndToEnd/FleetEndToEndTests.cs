@@ -65,6 +65,58 @@ public sealed class FleetEndToEndTests
     }
 
     [Fact]
+    public async Task Two_silos_on_PostgreSQL_lose_nothing_when_one_is_killed_with_9_its_robots_reconnect_and_every_task_completes()
+    {
+        await using var fleet = await FleetProcess.StartAsync("postgres", silos: 2);
+        await FleetApi.WaitForRobotsAsync(fleet.Http, FleetApi.Online(4));
+        var tasks = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            tasks.Add(await SubmitAsync(fleet, ThreeSteps));
+        }
+        foreach (var task in tasks)
+        {
+            await FleetApi.WaitForTaskAsync(fleet.Http, task, t => t["steps"]!.AsArray().Count == 3 && t["steps"]![0]!["phase"]!.GetValue<string>() is "Executing" or "Verifying" or "Succeeded", TimeSpan.FromMinutes(2));
+        }
+        var before = new Dictionary<string, List<JsonNode>>();
+        foreach (var task in tasks)
+        {
+            before[task] = await FleetApi.EventsAsync(fleet.Http, task);
+        }
+
+        // The second silo dies; the first keeps serving the API (the AppHost restarts the dead one later).
+        var silos = fleet.ChildProcessIds("RoboTracer.Fleet.Orchestrator.dll");
+        var victim = fleet.ReplicaProcessId("RoboTracer.Fleet.Orchestrator.dll", "orchestrator-1");
+        var linkedToVictim = RobotsConnected(fleet.Output, "orchestrator-1");
+        var killedAt = fleet.Output.Length;
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-KILL", victim.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        var done = new List<JsonNode>();
+        foreach (var task in tasks)
+        {
+            done.Add(await WaitThroughRestartsAsync(() => FleetApi.WaitForTaskAsync(fleet.Http, task, FleetApi.IsTerminal, TimeSpan.FromMinutes(3))));
+        }
+
+        Assert.Equal(2, silos.Count);
+        Assert.All(done, d => Assert.True(FleetApi.Phase(d) == "Completed", d.ToJsonString() + "\n" + fleet.Output[^Math.Min(fleet.Output.Length, 4000)..]));
+        foreach (var task in tasks)
+        {
+            // Every event acknowledged before the kill is still there, at the same position, with the same content.
+            var after = await FleetApi.EventsAsync(fleet.Http, task);
+            Assert.Equal(before[task].Select(e => e.ToJsonString()), after.Take(before[task].Count).Select(e => e.ToJsonString()));
+            // Each step succeeded once.
+            Assert.Equal(3, after.Count(e => e["type"]!.GetValue<string>() == "StepSucceeded"));
+        }
+        // The robots linked to the dead silo came back by themselves.
+        Assert.NotEmpty(linkedToVictim);
+        var reconnected = RobotsConnected(fleet.Output[killedAt..], "orchestrator-");
+        Assert.All(linkedToVictim, robot => Assert.Contains(robot, reconnected));
+        await FleetApi.WaitForRobotsAsync(fleet.Http, FleetApi.Online(4));
+    }
+
+    [Fact]
     public async Task With_an_OTLP_endpoint_one_trace_per_task_crosses_from_submission_through_planning_the_pool_workers_and_the_robots()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
@@ -134,6 +186,12 @@ public sealed class FleetEndToEndTests
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"submit answered {(int)response.StatusCode}: {body}");
         return JsonNode.Parse(body)!["taskId"]!.GetValue<string>();
     }
+
+    /// <summary>The robots whose link a silo whose log prefix starts with <paramref name="silo"/> announced in <paramref name="output"/>.</summary>
+    private static HashSet<string> RobotsConnected(string output, string silo) =>
+        [.. output.Split('\n')
+            .Where(line => line.StartsWith("[" + silo, StringComparison.Ordinal) && line.Contains(" connected (session ", StringComparison.Ordinal))
+            .Select(line => line[(line.IndexOf("Robot ", StringComparison.Ordinal) + "Robot ".Length)..].Split(' ')[0])];
 
     // While the orchestrator is down (killed, not yet restarted by the AppHost) its port refuses or drops connections.
     private static async Task<T> WaitThroughRestartsAsync<T>(Func<Task<T>> wait)

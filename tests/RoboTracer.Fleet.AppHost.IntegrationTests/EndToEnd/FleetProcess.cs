@@ -44,7 +44,7 @@ internal sealed partial class FleetProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the AppHost and waits until it says the fleet is up (or, with <paramref name="untilLine"/>, until it prints that line).</summary>
-    public static async Task<FleetProcess> StartAsync(string store, IReadOnlyDictionary<string, string>? environment = null, string? untilLine = null)
+    public static async Task<FleetProcess> StartAsync(string store, IReadOnlyDictionary<string, string>? environment = null, string? untilLine = null, int silos = 1)
     {
         var data = Path.Combine(Path.GetTempPath(), "fleet-e2e-" + Guid.NewGuid().ToString("N")[..8]);
         var start = new ProcessStartInfo("dotnet")
@@ -53,7 +53,7 @@ internal sealed partial class FleetProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { typeof(FleetAppHost).Assembly.Location, "--port", "0", "--robots", "4", "--store", store, "--no-demo", "--data", data, "--duration", "600" })
+        foreach (var argument in new[] { typeof(FleetAppHost).Assembly.Location, "--port", "0", "--robots", "4", "--silos", silos.ToString(System.Globalization.CultureInfo.InvariantCulture), "--store", store, "--no-demo", "--data", data, "--duration", "600" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -116,6 +116,12 @@ internal sealed partial class FleetProcess : IAsyncDisposable
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
         return _process.ExitCode;
     }
+
+    /// <summary>The process id of replica <paramref name="replica"/> (e.g. orchestrator-1), told by the service instance id the AppHost gave it.</summary>
+    public int ReplicaProcessId(string assembly, string replica) =>
+        ChildProcessIds(assembly).SingleOrDefault(id => File.ReadAllText($"/proc/{id}/environ").Split('\0').Contains($"OTEL_RESOURCE_ATTRIBUTES=service.instance.id={replica}")) is var pid and > 0
+            ? pid
+            : throw new InvalidOperationException($"no child of the AppHost is replica {replica} of {assembly}; output so far:\n{Output}");
 
     /// <summary>The process id of the AppHost's child whose command line names <paramref name="assembly"/>.</summary>
     public int ChildProcessId(string assembly) =>
