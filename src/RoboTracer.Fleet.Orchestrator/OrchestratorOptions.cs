@@ -21,6 +21,14 @@ internal sealed class OrchestratorOptions
     /// <summary>How often robots are asked to send heartbeats (<c>Fleet:HeartbeatInterval</c>, default 1 s).</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often a link passes the robot's heartbeats on to its grain at most (<c>Fleet:HeartbeatForwardInterval</c>,
+    /// default 1 s). A robot may beat faster (<see cref="HeartbeatInterval"/>); the grain needs to hear of it only
+    /// often enough to notice silence (its timeout is 10 s) and to sample battery and pose, and at 10 Hz over a
+    /// thousand robots the grain calls of the heartbeats alone cost the silo most of a core.
+    /// </summary>
+    public TimeSpan HeartbeatForwardInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Deadline of one trace query, retries included (<c>Fleet:TraceDeadline</c>, default 20 s).</summary>
     public TimeSpan TraceDeadline { get; init; } = TimeSpan.FromSeconds(20);
 
@@ -54,6 +62,7 @@ internal sealed class OrchestratorOptions
             RobotTokens = tokens,
             RequireTokenForReads = fleet.GetValue("RequireTokenForReads", false),
             HeartbeatInterval = fleet.GetValue("HeartbeatInterval", TimeSpan.FromSeconds(1)),
+            HeartbeatForwardInterval = fleet.GetValue("HeartbeatForwardInterval", TimeSpan.FromSeconds(1)),
             TraceDeadline = fleet.GetValue("TraceDeadline", TimeSpan.FromSeconds(20)),
             TraceBackend = fleet["TraceBackend"] is { Length: > 0 } backend ? backend : null,
             HelloTimeout = fleet.GetValue("HelloTimeout", TimeSpan.FromSeconds(10)),

@@ -136,6 +136,8 @@ internal sealed class BenchRobot
             RobotId = Id,
             Token = Token,
             SceneId = "table-" + Id,
+            // As the simulator does: the orchestrator hears a command delivered when the robot says so.
+            AcknowledgesCommands = true,
             Intrinsics = new CameraIntrinsics { Fx = k.Fx, Fy = k.Fy, Cx = k.Cx, Cy = k.Cy, Width = (uint)k.Width, Height = (uint)k.Height },
             Capabilities = new RobotCapabilities
             {
@@ -174,6 +176,7 @@ internal sealed class BenchRobot
                         Traces.Add((trace.TaskId, trace.TraceId));
                         _steps.Add(ExecuteAsync(trace));
                     }
+                    await SendAsync(new RobotMessage { CommandAck = new CommandAck { CommandId = trace.CommandId } });
                 }
                 else if (message.CancelStep is { } cancel)
                 {
@@ -182,6 +185,7 @@ internal sealed class BenchRobot
                         Cancelled++;
                     }
                     await ReportAsync(cancel.TaskId, cancel.StepId, cancel.TraceId, StepState.Cancelled, 0);
+                    await SendAsync(new RobotMessage { CommandAck = new CommandAck { CommandId = cancel.CommandId } });
                 }
             }
         }

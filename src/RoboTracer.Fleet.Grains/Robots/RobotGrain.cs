@@ -262,7 +262,7 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, Ro
             Logger.LogDebug("Robot {Robot} reported on trace {Trace}, which is not its current one: ignored", Id, update.Trace);
             return false;
         }
-        _ = GrainFactory.GetGrain<Tasks.ITaskGrain>(update.Task.Value).OnStepUpdateAsync(update.ReceivedAt is null ? update with { ReceivedAt = now } : update);
+        _ = GrainFactory.GetTask(update.Task).OnStepUpdateAsync(update.ReceivedAt is null ? update with { ReceivedAt = now } : update);
         return true;
     }
 
@@ -312,7 +312,7 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, Ro
     {
         if (State.ReservedBy is { } task)
         {
-            _ = GrainFactory.GetGrain<Tasks.ITaskGrain>(task.Value).OnRobotConnectionChangedAsync(Id, connection);
+            _ = GrainFactory.GetTask(task).OnRobotConnectionChangedAsync(Id, connection);
         }
     }
 

@@ -144,6 +144,7 @@ internal sealed partial class RobotLinkService(
     private async Task ReadAsync(RobotId robot, SceneId scene, RobotSession session, IRobotLink link, IAsyncStreamReader<Wire.RobotMessage> requests)
     {
         using var lanes = new LinkLanes(session.Ended);
+        var nextHeartbeat = long.MinValue;
         try
         {
             while (await requests.MoveNext(lanes.Reading))
@@ -153,6 +154,18 @@ internal sealed partial class RobotLinkService(
                     // At once, not in a lane: the robot's grain may be waiting for it before it takes the next report.
                     AcknowledgeCommand(session, requests.Current.CommandAck);
                     continue;
+                }
+                if (requests.Current.BodyCase == Wire.RobotMessage.BodyOneofCase.Heartbeat)
+                {
+                    // At most one per Fleet:HeartbeatForwardInterval reaches the grain (checked all the same: a
+                    // malformed heartbeat still ends the link).
+                    _ = LinkMapping.ToHeartbeat(requests.Current.Heartbeat);
+                    var now = TimeProvider.System.GetTimestamp();
+                    if (now < nextHeartbeat)
+                    {
+                        continue;
+                    }
+                    nextHeartbeat = now + (long)(options.HeartbeatForwardInterval.TotalSeconds * TimeProvider.System.TimestampFrequency);
                 }
                 var (lane, handle) = Route(robot, scene, link, requests.Current, session.Ended);
                 await lanes.PostAsync(lane, handle);
