@@ -228,6 +228,8 @@ public sealed class TaskScenarioTests : IAsyncLifetime
         Assert.Empty(_fleet.Tracer.All.Skip(tracedBefore));
         Assert.Empty(_fleet.Robots.Cancelled);
         Assert.Equal(0, _fleet.Events.Count(FleetStreams.Task(task), "StepInterrupted"));
+        // The index hears of the end after TaskCompleted is stored; asking the task first waits for that turn to end.
+        Assert.Equal(TaskPhase.Completed, (await _fleet.Task(task).GetStatusAsync()).Phase);
         Assert.Empty(await _fleet.Grains.GetTaskIndex().GetUnfinishedAsync());
     }
 
