@@ -114,6 +114,37 @@ public sealed class PostgresEventStoreContractTests(PostgresFixture fixture) : E
     }
 
     [Fact]
+    public async Task While_another_node_keeps_writing_a_writer_stays_one_batch_at_a_time_instead_of_colliding_again()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var a = (PostgresEventStore)await OpenStoreAsync(new EventStoreOptions { TimeProvider = clock });
+        var b = await OpenStoreAsync();
+        await a.AppendAsync("a-0", ExpectedVersion.NoStream, [TestEvents.Moved("a", 0)]);
+        await b.AppendAsync("b-0", ExpectedVersion.NoStream, [TestEvents.Moved("b", 0)]);
+        await a.AppendAsync("a-1", ExpectedVersion.NoStream, [TestEvents.Moved("a", 1)]);
+        Assert.Equal(1, a.BatchesPlannedAgain);
+
+        // b goes on writing between a's batches; each of a's batches, planned on the table, sees that and keeps the
+        // pause going, so a never pipelines onto b's positions again (a pause of a fixed length ran out after 2 s).
+        for (var i = 0; i < 4; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1.5));
+            await b.AppendAsync($"b-{i + 1}", ExpectedVersion.NoStream, [TestEvents.Moved("b", i + 1)]);
+            Assert.Equal(1, ((IBatchWriter)a).MaxConcurrentBatches);
+            await a.AppendAsync($"a-{i + 2}", ExpectedVersion.NoStream, [TestEvents.Moved("a", i + 2)]);
+        }
+        Assert.Equal(1, a.BatchesPlannedAgain);
+
+        // b falls silent: once the pause runs out a pipelines again.
+        clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.NotEqual(1, ((IBatchWriter)a).MaxConcurrentBatches);
+        await BurstAsync(a, "alone", 12);
+        Assert.Equal(1, a.BatchesPlannedAgain);
+        var all = await ListAsync(b.ReadAllAsync());
+        Assert.Equal(Enumerable.Range(1, 411).Select(p => (long)p), all.Select(e => e.Position));
+    }
+
+    [Fact]
     public async Task A_payload_jsonb_refuses_fails_alone_while_the_batches_planned_behind_it_commit_in_order()
     {
         var store = (PostgresEventStore)await OpenStoreAsync();
