@@ -28,6 +28,25 @@ public sealed class ReconnectTests
     }
 
     [Fact]
+    public async Task The_last_final_report_is_sent_again_on_the_next_link_in_case_the_old_one_lost_it()
+    {
+        var first = await FakeOrchestrator.StartAsync();
+        var port = first.Port;
+        await using var robot = RobotUnderTest.Start(first, RobotUnderTest.Settings());
+        var observation = await first.Link.NextObservationAsync();
+        await first.Link.SendAsync(Traces.Execute(Traces.LiftAndShift(observation, "red cup")));
+        var succeeded = await ExecutionTests.NextTerminalAsync(first);
+        await first.DisposeAsync();
+
+        await using var second = await FakeOrchestrator.StartAsync(port);
+        await second.Link.NextHelloAsync();
+        var again = await second.Link.NextEventAsync();
+
+        Assert.Equal(StepState.Succeeded, succeeded.State);
+        Assert.Equal((StepState.Succeeded, succeeded.StepId, succeeded.TraceId), (again.StepUpdate?.State, again.StepUpdate?.StepId, again.StepUpdate?.TraceId));
+    }
+
+    [Fact]
     public async Task A_step_cut_off_by_a_restart_is_reported_failed_to_the_new_orchestrator()
     {
         var clock = new ManualTimeProvider();

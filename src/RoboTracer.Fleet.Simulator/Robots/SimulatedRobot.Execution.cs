@@ -293,7 +293,8 @@ internal sealed partial class SimulatedRobot
                 return;
             }
             _current = null;
-            _session?.Send(new RobotMessage { StepUpdate = RobotWire.Update(run, state, progress, failure, detail) });
+            _lastFinalReport = RobotWire.Update(run, state, progress, failure, detail);
+            _session?.Send(new RobotMessage { StepUpdate = _lastFinalReport });
             run.RecordOutcome(state, detail);
             SendObservationLocked();
             if (state == StepState.Succeeded)

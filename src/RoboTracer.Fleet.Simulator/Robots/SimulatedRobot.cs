@@ -40,6 +40,10 @@ internal sealed partial class SimulatedRobot
     private LinkSession? _session;
     private StepRun? _current;
     private StepUpdate? _pendingReport;
+    // The final report of the last step, sent again on every new link: the link that carried it may have died (its
+    // silo killed) before the orchestrator read it, and nothing else would ever tell it the step ended. The
+    // orchestrator ignores a report on a trace it no longer waits for.
+    private StepUpdate? _lastFinalReport;
     private TimeSpan? _forcedReconnectDelay;
     private Point3D _gripper;
     private double _battery = 1;
@@ -171,8 +175,12 @@ internal sealed partial class SimulatedRobot
                 // The end of a step the last link loss interrupted, then what the robot sees now.
                 if (_pendingReport is { } report)
                 {
-                    session.Send(new RobotMessage { StepUpdate = report });
+                    _lastFinalReport = report;
                     _pendingReport = null;
+                }
+                if (_lastFinalReport is { } final)
+                {
+                    session.Send(new RobotMessage { StepUpdate = final });
                 }
                 SendObservationLocked();
             }
