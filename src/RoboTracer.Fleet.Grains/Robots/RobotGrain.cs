@@ -33,7 +33,11 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, Ro
 {
     private DateTimeOffset? _lastHeartbeat;
     private IGrainTimer? _heartbeatCheck;
+    private const int CancelledTracesKept = 64;
+
     private IRobotLink? _link;
+    private readonly HashSet<TraceId> _cancelledTraces = [];
+    private readonly Queue<TraceId> _cancelledOrder = new();
 
     /// <inheritdoc />
     protected override string StreamId => FleetStreams.Robot(Id);
@@ -178,6 +182,13 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, Ro
         {
             throw new ArgumentException($"Trace '{command.Trace}' was not sent to robot '{Id}': {problem}.", nameof(command));
         }
+        if (_cancelledTraces.Contains(command.Trace))
+        {
+            // A dispatch that arrives after its own cancel: sent by a task activation that has since died (its silo was
+            // killed with the call on the wire) and been replaced by one that cancelled the trace and traced the step
+            // again. Sending it would run the step twice.
+            throw new InvalidOperationException($"Trace '{command.Trace}' was not sent to robot '{Id}': its task cancelled it before the dispatch arrived.");
+        }
         var link = _link ?? throw new RobotNotLinkedException(Id);
         Raise(new RobotStepDispatched(command.Task, command.StepIndex, command.Trace, TimeProvider.GetUtcNow()));
         var commandId = TentativeVersion;
@@ -190,6 +201,7 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, Ro
     public async Task CancelStepAsync(CancelStepCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
+        RememberCancelled(command.Trace);
         if (State.CurrentStep?.Trace == command.Trace)
         {
             Raise(new RobotStepCancelRequested(command.Task, command.StepIndex, command.Trace, command.Reason, TimeProvider.GetUtcNow()));
@@ -207,6 +219,23 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, Ro
         {
             // The task has moved on either way; a robot that missed the cancel reports on a stale trace, which is ignored.
             Logger.LogWarning(e, "Cancel of trace {Trace} did not reach robot {Robot}", command.Trace, Id);
+        }
+    }
+
+    /// <summary>
+    /// Remembers a cancelled trace, so that a dispatch of it that arrives late is refused (<see cref="ExecuteStepAsync"/>).
+    /// A trace is never sent again once cancelled (a step traced again gets a new id), and such a late dispatch comes
+    /// within moments of its cancel, so the last <see cref="CancelledTracesKept"/> in this activation are enough.
+    /// </summary>
+    private void RememberCancelled(TraceId trace)
+    {
+        if (_cancelledTraces.Add(trace))
+        {
+            _cancelledOrder.Enqueue(trace);
+            if (_cancelledOrder.Count > CancelledTracesKept)
+            {
+                _cancelledTraces.Remove(_cancelledOrder.Dequeue());
+            }
         }
     }
 

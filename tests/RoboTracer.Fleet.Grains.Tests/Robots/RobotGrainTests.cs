@@ -122,6 +122,25 @@ public sealed class RobotGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_dispatch_that_arrives_after_its_own_cancel_is_refused_and_nothing_is_sent()
+    {
+        // As when a task's silo dies with the dispatch on the wire: the task's new activation cancels the trace first.
+        var robot = await _fleet.RegisterRobotAsync("r1");
+        var task = TaskId.New();
+        await robot.TryReserveAsync(task);
+        var late = TraceId.New();
+        var trace = new SpatialTrace([new Point3D(0, 0, 0.5)], []);
+
+        await robot.CancelStepAsync(new CancelStepCommand(R1, task, 0, late, "the orchestrator restarted"));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => robot.ExecuteStepAsync(new ExecuteTraceCommand(R1, task, 0, late, "wipe", trace, null)));
+        await robot.ExecuteStepAsync(new ExecuteTraceCommand(R1, task, 0, TraceId.New(), "wipe", trace, null));
+
+        Assert.Contains("cancelled it before the dispatch arrived", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_fleet.Robots.Executed, c => c.Trace == late);
+        Assert.Single(_fleet.Robots.Executed);
+    }
+
+    [Fact]
     public async Task Commands_go_down_the_link_of_the_latest_heartbeat_with_ids_that_grow_with_the_robots_stream()
     {
         var robot = await _fleet.RegisterRobotAsync("r1");
