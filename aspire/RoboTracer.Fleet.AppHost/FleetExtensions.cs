@@ -44,7 +44,8 @@ internal static class FleetExtensions
         var worker = builder.AddProject<Projects.RoboTracer_Fleet_Inference>(name)
             .WithFleetHttpEndpoint()
             .WithFleetGrpcEndpoint()
-            .WithHttpHealthCheck("/health", endpointName: FleetEndpoints.Http);
+            .WithHttpHealthCheck("/health", endpointName: FleetEndpoints.Http)
+            .WithRestartOnCrash();
         return options.Backend is { } backend ? worker.WithEnvironment("Inference__DefaultBackend", backend) : worker;
     }
 

@@ -41,6 +41,7 @@ var orchestrator = builder.AddProject<Projects.RoboTracer_Fleet_Orchestrator>("o
 builder.AddProject<Projects.RoboTracer_Fleet_Simulator>("simulator")
     .WithRobotsOf(orchestrator, options.Robots)
     .WithRobotTokens(secrets)
+    .WithRestartOnCrash()
     .WaitFor(orchestrator);
 
 builder.AnnounceFleet(orchestrator, store, secrets, options);

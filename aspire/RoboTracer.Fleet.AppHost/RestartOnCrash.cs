@@ -5,11 +5,12 @@ using Microsoft.Extensions.Logging;
 namespace RoboTracer.Fleet.AppHost;
 
 /// <summary>
-/// Aspire leaves an executable that died as "Exited"/"Finished" (MIGRATION.md). The fleet's orchestrator must come
-/// back by itself after a crash, as it did under the former host: a silo that dies loses nothing acknowledged
-/// (DESIGN.md §5) and its restart rebuilds state from the store. This starts a replica again when it exits with a
-/// non-zero code while the AppHost is not stopping, through the same Start command the dashboard offers, after a
-/// delay that doubles (up to 30 s) while the replica keeps dying within a minute of its start.
+/// Aspire leaves an executable that died as "Exited"/"Finished" (MIGRATION.md); the fleet's services come back by
+/// themselves after a crash, as under the former host. It matters most for the orchestrator: a silo that dies loses
+/// nothing acknowledged (DESIGN.md §5) and its restart rebuilds state from the store. This starts a replica again
+/// when it exits with a non-zero code while the AppHost is not stopping, through the same Start command the
+/// dashboard offers, after a delay that doubles (up to 30 s) while the replica keeps dying within a minute of its
+/// start. A Stop from the dashboard ends the process with SIGTERM, which the services answer with exit code 0.
 /// </summary>
 internal sealed class RestartOnCrashAnnotation : IResourceAnnotation;
 
