@@ -1,11 +1,12 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -15,10 +16,9 @@ using OpenTelemetry.Trace;
 namespace RoboTracer.Fleet.ServiceDefaults;
 
 /// <summary>
-/// Service defaults every fleet host adds first, in the shape of .NET Aspire's ServiceDefaults project (the real
-/// one needs OpenTelemetry.Extensions.Hosting and Microsoft.Extensions.Http.Resilience, which our registry lacks;
-/// DESIGN.md §2): OTLP traces, metrics and logs, the <c>/health</c> and <c>/alive</c> endpoints, and HttpClient
-/// defaults.
+/// Service defaults every fleet host adds first, in the shape of Aspire's ServiceDefaults template: OpenTelemetry
+/// (traces, metrics and logs over OTLP), the <c>/health</c> and <c>/alive</c> endpoints, HttpClient resilience and
+/// service discovery.
 /// </summary>
 public static class Extensions
 {
@@ -32,88 +32,102 @@ public static class Extensions
     public const string LiveTag = "live";
 
     /// <summary>
-    /// The framework sources the tracer provider listens to: ASP.NET Core's server spans (gRPC calls included),
-    /// HttpClient's, and Grpc.Net.Client's call spans, so a trace crosses from a gRPC client to its server.
-    /// </summary>
-    internal static readonly string[] FrameworkActivitySources = ["Microsoft.AspNetCore", "System.Net.Http", "Grpc.Net.Client"];
-
-    /// <summary>
     /// Orleans' grain-call spans (Orleans 10.4.2, <c>Orleans.Diagnostics.ActivitySources</c>; a silo starts them only
     /// with <c>AddActivityPropagation()</c>): <c>Microsoft.Orleans.Application</c> for calls to the fleet's grains, so
-    /// a task's trace runs through them, and <see cref="OrleansRuntimeActivitySource"/> for Orleans' own grains and
-    /// system targets.
+    /// a task's trace runs through them, and <c>Microsoft.Orleans.Runtime</c> for Orleans' own grains and system
+    /// targets (see <see cref="InTraceOnlyActivitySources"/>).
     /// </summary>
-    internal static readonly string[] OrleansActivitySources = ["Microsoft.Orleans.Application", OrleansRuntimeActivitySource];
-
-    /// <summary>Orleans' runtime calls: exported only within a trace something else started (<see cref="OrleansRuntimeRootFilter"/>).</summary>
-    internal const string OrleansRuntimeActivitySource = "Microsoft.Orleans.Runtime";
+    internal static readonly string[] OrleansActivitySources = ["Microsoft.Orleans.Application", "Microsoft.Orleans.Runtime"];
 
     /// <summary>
-    /// The framework meters the meter provider listens to; <c>Microsoft.Orleans</c> is the silo's (Orleans 10.4.2
-    /// <c>OrleansInstruments</c>: messaging, activations, grain calls, the scheduler, membership).
+    /// Sources whose spans are exported only within a trace something else started (<see cref="BackgroundRootFilter"/>):
+    /// Orleans' runtime calls and Npgsql's commands (Npgsql.OpenTelemetry's source is named <c>Npgsql</c>).
     /// </summary>
-    internal static readonly string[] FrameworkMeters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "Microsoft.Orleans"];
+    internal static readonly HashSet<string> InTraceOnlyActivitySources = ["Microsoft.Orleans.Runtime", "Npgsql"];
+
+    /// <summary>
+    /// Meters the instrumentation packages do not add: Kestrel's connections and <c>Microsoft.Orleans</c>, the silo's
+    /// (Orleans 10.4.2 <c>OrleansInstruments</c>: messaging, activations, grain calls, the scheduler, membership).
+    /// </summary>
+    internal static readonly string[] FrameworkMeters = ["Microsoft.AspNetCore.Server.Kestrel", "Microsoft.Orleans"];
+
+    /// <summary>
+    /// The resilience handler's log category. Polly logs every execution of every request at Information, the OTLP
+    /// exporter's too (its HttpClient comes from the factory): two lines per export batch, on the console and in the
+    /// dashboard's logs, that are not the application's. Retries and failures are logged at Warning and stay.
+    /// </summary>
+    internal const string ResilienceLogCategory = "Polly";
 
     /// <summary>
     /// Adds OpenTelemetry (exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), the default health
-    /// checks, and HttpClient defaults (a total timeout; retries of idempotent requests on transient failures).
+    /// checks, service discovery, and for every HttpClient from the factory the standard resilience handler and
+    /// service discovery.
     /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.Logging.AddFilter(ResilienceLogCategory, LogLevel.Warning);
+        builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            http.ConfigureHttpClient(client => client.Timeout = FleetHttpDefaults.TotalTimeout);
-            http.AddHttpMessageHandler(() => new TransientRetryHandler());
+            // Timeouts per attempt and in total, a circuit breaker, and retries of transient failures with backoff;
+            // never for POST, PATCH or the like: one may have taken effect before its response was lost.
+            http.AddStandardResilienceHandler(options => options.Retry.DisableForUnsafeHttpMethods());
+            http.AddServiceDiscovery();
         });
         return builder;
     }
 
     /// <summary>
-    /// Traces (ASP.NET Core, HttpClient, Orleans' grain calls and every <c>RoboTracer.Fleet*</c> source), metrics (the
-    /// framework meters, Orleans' and every <c>RoboTracer.Fleet*</c> meter) and logs, exported over OTLP to
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> with <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> (<c>grpc</c>, the .NET SDK's default,
-    /// or <c>http/protobuf</c>), <c>OTEL_EXPORTER_OTLP_HEADERS</c>, and <c>OTEL_SERVICE_NAME</c> (default: the
-    /// application name) as <c>service.name</c>. Without an endpoint nothing is registered: no listener, so no activity is even created.
+    /// Traces (ASP.NET Core, HttpClient, Grpc.Net.Client, Npgsql, Orleans' grain calls and every
+    /// <c>RoboTracer.Fleet*</c> source), metrics (the same instrumentation, the runtime's, Kestrel's, Orleans' and every
+    /// <c>RoboTracer.Fleet*</c> meter) and logs, exported over OTLP as the standard variables say
+    /// (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, <c>_PROTOCOL</c>: <c>grpc</c>, the .NET SDK's default, or
+    /// <c>http/protobuf</c>; <c>_HEADERS</c>; <c>OTEL_SERVICE_NAME</c>, default: the application name;
+    /// <c>OTEL_RESOURCE_ATTRIBUTES</c>). Unlike the template, nothing is registered without an endpoint: no listener,
+    /// so no activity is even created on a service that exports nowhere.
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var settings = OtlpSettings.From(builder.Configuration, builder.Environment.ApplicationName);
-        if (settings is null)
+        if (!OtlpSettings.ExportIsConfigured(builder.Configuration))
         {
             return builder;
         }
+        var serviceName = OtlpSettings.ServiceName(builder.Configuration, builder.Environment.ApplicationName);
 
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
-            logging.SetResourceBuilder(CreateResource(settings));
-            logging.AddOtlpExporter(options => settings.Apply(options, "logs"));
         });
 
-        // Built by the container, so disposed (flushed, then shut down) with the host; the hosted service below makes
-        // the container build them when the host starts rather than on first use.
-        builder.Services.AddSingleton(_ => Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(CreateResource(settings))
-            .AddSource(FrameworkActivitySources)
-            .AddSource(FleetTelemetry.ActivitySourceName, FleetTelemetry.ChildNamePattern)
-            .AddSource(OrleansActivitySources)
-            // Before the exporter: it decides at a span's start whether the exporter sees it at its end.
-            .AddProcessor(new OrleansRuntimeRootFilter())
-            .AddOtlpExporter(options => settings.Apply(options, "traces"))
-            .Build() ?? throw new InvalidOperationException("The OpenTelemetry SDK built no tracer provider."));
-        builder.Services.AddSingleton(_ => Sdk.CreateMeterProviderBuilder()
-            .SetResourceBuilder(CreateResource(settings))
-            .AddMeter(FrameworkMeters)
-            .AddMeter(FleetTelemetry.MeterName, FleetTelemetry.ChildNamePattern)
-            .AddOtlpExporter(options => settings.Apply(options, "metrics"))
-            .Build() ?? throw new InvalidOperationException("The OpenTelemetry SDK built no meter provider."));
-        builder.Services.AddHostedService<TelemetryProviderActivation>();
-        builder.Services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, ServerSpanEnrichment>();
+        builder.Services.AddOpenTelemetry()
+            // OTEL_RESOURCE_ATTRIBUTES (e.g. service.instance.id from the AppHost) is read after the generated instance
+            // id so it can replace it; service.name goes last because OTEL_SERVICE_NAME wins over the attributes.
+            .ConfigureResource(resource => resource.Clear()
+                .AddService(serviceName)
+                .AddTelemetrySdk()
+                .AddEnvironmentVariableDetector()
+                .AddAttributes([new KeyValuePair<string, object>("service.name", serviceName)]))
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsHealthProbe(context.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddGrpcClientInstrumentation()
+                .AddNpgsql()
+                .AddSource(FleetTelemetry.ActivitySourceName, FleetTelemetry.ChildNamePattern)
+                .AddSource(OrleansActivitySources)
+                .AddProcessor(new BackgroundRootFilter()))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddMeter(FrameworkMeters)
+                .AddMeter(FleetTelemetry.MeterName, FleetTelemetry.ChildNamePattern))
+            .UseOtlpExporter();
         return builder;
     }
 
@@ -132,32 +146,12 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapHealthChecks(HealthEndpointPath).Add(DoNotRecordRequest);
-        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) }).Add(DoNotRecordRequest);
+        app.MapHealthChecks(HealthEndpointPath);
+        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
         return app;
     }
 
-    private static ResourceBuilder CreateResource(OtlpSettings settings) =>
-        // OTEL_RESOURCE_ATTRIBUTES (e.g. service.instance.id from the AppHost) is read after the generated instance
-        // id so it can replace it; service.name goes last because OTEL_SERVICE_NAME wins over the attributes.
-        ResourceBuilder.CreateEmpty()
-            .AddService(settings.ServiceName)
-            .AddTelemetrySdk()
-            .AddEnvironmentVariableDetector()
-            .AddAttributes([new KeyValuePair<string, object>("service.name", settings.ServiceName)]);
-
-    private static void DoNotRecordRequest(EndpointBuilder endpoint)
-    {
-        var next = endpoint.RequestDelegate ?? throw new InvalidOperationException($"Endpoint '{endpoint.DisplayName}' has no request delegate.");
-        endpoint.RequestDelegate = context =>
-        {
-            // The SDK's span processors skip an activity that is not recorded when it stops.
-            if (context.Features.Get<IHttpActivityFeature>()?.Activity is { } activity)
-            {
-                activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
-                activity.IsAllDataRequested = false;
-            }
-            return next(context);
-        };
-    }
+    private static bool IsHealthProbe(PathString path) =>
+        path.StartsWithSegments(HealthEndpointPath, StringComparison.OrdinalIgnoreCase) ||
+        path.StartsWithSegments(AlivenessEndpointPath, StringComparison.OrdinalIgnoreCase);
 }

@@ -29,6 +29,9 @@ internal static class OrchestratorExtensions
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<UnavailableProblems>();
+        // Binding failures reach BadRequestProblems, which says what was wrong, rather than a bare 400.
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestProblems>();
         builder.Services.AddOpenApi();
         return builder;
     }

@@ -90,12 +90,50 @@ public sealed class ApiSecurityTests(FleetFixture fleet) : IClassFixture<FleetFi
         Assert.Single((await FleetApi.GetAsync(Host.Http, "/api/tasks")).AsArray(), t => t!["id"]!.GetValue<string>() == id);
     }
 
-    [Fact]
-    public async Task Malformed_json_is_a_400_problem()
+    [Theory]
+    [InlineData("{\"instruction\": ", "The body is not valid JSON (line 1, position")]
+    [InlineData("{\"instruction\": \"push\",\n \"robotId\": }", "(line 2, position")]
+    [InlineData("{\"instruction\": 42}", "The body's field 'instruction' has a value of the wrong type (line 1, position")]
+    [InlineData("{\"instruction\": \"push\", \"robotId\": [1]}", "field 'robotId' has a value of the wrong type (line 1, position")]
+    public async Task A_body_that_is_not_the_json_asked_for_is_a_400_problem_that_says_where(string body, string detail)
     {
-        using var response = await Host.Authorized.PostAsync("/api/tasks", new StringContent("{\"instruction\": ", System.Text.Encoding.UTF8, "application/json"));
+        var before = (await FleetApi.GetAsync(Host.Http, "/api/tasks")).AsArray().Count;
+
+        using var response = await Host.Authorized.PostAsync("/api/tasks", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var said = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>();
+        Assert.Contains(detail, said, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", said, StringComparison.Ordinal);
+        Assert.Equal(before, (await FleetApi.GetAsync(Host.Http, "/api/tasks")).AsArray().Count);
+    }
+
+    [Fact]
+    public async Task An_instruction_over_the_limit_is_refused_with_the_limit_and_no_internal_names()
+    {
+        var before = (await FleetApi.GetAsync(Host.Http, "/api/tasks")).AsArray().Count;
+
+        using var response = await Host.Authorized.PostAsJsonAsync("/api/tasks", new { instruction = new string('a', 100_000) });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var said = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>();
+        Assert.Contains("100000 characters long; at most 4000 are allowed", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("Parameter", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("Task '", said, StringComparison.Ordinal);
+        Assert.Equal(before, (await FleetApi.GetAsync(Host.Http, "/api/tasks")).AsArray().Count);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("-1")]
+    public async Task A_stream_position_that_is_not_one_is_a_400_problem_that_says_what_after_is(string after)
+    {
+        using var response = await Host.Http.GetAsync($"/api/stream?after={after}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"after is '{after}': expected an event position", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -100,22 +100,7 @@ public sealed class RobotLinkTests(FleetFixture fleet) : IClassFixture<FleetFixt
         Assert.Contains("hello", error.Status.Detail, StringComparison.Ordinal);
     }
 
-    private async Task<System.Text.Json.Nodes.JsonNode> RobotAsync(string id) =>
-        (await FleetApi.GetAsync(Host.Http, "/api/robots")).AsArray().Single(r => r!["id"]!.GetValue<string>() == id)!;
+    private Task<System.Text.Json.Nodes.JsonNode> RobotAsync(string id) => FleetApi.RobotAsync(Host.Http, id);
 
-    private async Task WaitForRobotAsync(string id, Func<System.Text.Json.Nodes.JsonNode, bool> done)
-    {
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        if (done(await RobotAsync(id)))
-        {
-            return;
-        }
-        await foreach (var e in SseReader.ReadAsync(Host.Http, "/api/stream?after=0", cancellationToken: cancel.Token))
-        {
-            if (e.Data["stream"]!.GetValue<string>() == "robot-" + id && done(await RobotAsync(id)))
-            {
-                return;
-            }
-        }
-    }
+    private Task WaitForRobotAsync(string id, Func<System.Text.Json.Nodes.JsonNode, bool> done) => FleetApi.WaitForRobotAsync(Host.Http, id, done);
 }

@@ -94,6 +94,23 @@ public sealed class OtlpExportTests
     }
 
     [Fact]
+    public async Task The_exporters_own_http_requests_are_not_logged_below_warning()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var logged = new LogRecorder();
+        await using (var host = await TestHost.StartAsync(HttpProtobuf(receiver), MapWork, builder => builder.Logging.AddProvider(logged)))
+        {
+            (await host.Client.GetAsync(new Uri("/work/4", UriKind.Relative))).Dispose();
+        }
+
+        // Exported (the host's disposal flushed it), so the exporter's HttpClient has sent its requests; the resilience
+        // handler logged each of them at Information before the filter.
+        await OtlpReceiver.WaitUntilAsync(() => receiver.Spans.Any(IsWorkSpan), Timeout, "the server span of GET /work/4");
+        Assert.Contains(logged.Entries, e => e.Category == "Microsoft.Hosting.Lifetime");
+        Assert.DoesNotContain(logged.Entries, e => e.Level < LogLevel.Warning && (e.Category == "Polly" || e.Category.StartsWith("System.Net.Http.HttpClient", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Orleans_grain_call_spans_and_the_Orleans_meter_are_exported()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
@@ -114,7 +131,7 @@ public sealed class OtlpExportTests
     }
 
     [Fact]
-    public async Task Orleans_runtime_spans_are_exported_inside_a_trace_but_start_none()
+    public async Task Orleans_runtime_and_Npgsql_spans_are_exported_inside_a_trace_but_start_none()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
         var id = Guid.NewGuid().ToString("N");
@@ -127,6 +144,9 @@ public sealed class OtlpExportTests
             {
                 application.StartActivity("under the background call " + id)?.Dispose();
             }
+            // The event store's live feed polling, as Npgsql.OpenTelemetry names its commands' source.
+            using var npgsql = new ActivitySource("Npgsql");
+            npgsql.StartActivity("SELECT fleet " + id, ActivityKind.Client)?.Dispose();
             // A runtime call made for a task: inside the task's trace.
             using (FleetTelemetry.ActivitySource.StartActivity("task.submit " + id))
             {
@@ -138,6 +158,7 @@ public sealed class OtlpExportTests
         // Ended before the task's spans and flushed with them, had they been recorded.
         Assert.DoesNotContain(receiver.Spans, s => s.Name == "IManagementGrain/GetRuntimeStatistics " + id);
         Assert.DoesNotContain(receiver.Spans, s => s.Name == "under the background call " + id);
+        Assert.DoesNotContain(receiver.Spans, s => s.Name == "SELECT fleet " + id);
     }
 
     [Fact]
@@ -187,5 +208,29 @@ public sealed class OtlpExportTests
             configuration[key] = value;
         }
         return configuration;
+    }
+
+    /// <summary>Every log entry written (category and level), at any level the host lets through.</summary>
+    private sealed class LogRecorder : ILoggerProvider
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Category, LogLevel Level)> _entries = new();
+
+        public IReadOnlyCollection<(string Category, LogLevel Level)> Entries => _entries;
+
+        public ILogger CreateLogger(string categoryName) => new Recorder(categoryName, _entries);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Recorder(string category, System.Collections.Concurrent.ConcurrentQueue<(string Category, LogLevel Level)> entries) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                entries.Enqueue((category, logLevel));
+        }
     }
 }

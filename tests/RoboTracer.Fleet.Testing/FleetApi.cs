@@ -95,6 +95,42 @@ public static class FleetApi
         throw new TimeoutException($"the robots did not reach the expected state; last seen: {robots.ToJsonString()}");
     }
 
+    /// <summary>One robot's view from <c>GET /api/robots</c>.</summary>
+    public static async Task<JsonNode> RobotAsync(HttpClient http, string id) =>
+        (await GetAsync(http, "/api/robots")).AsArray().Single(r => r!["id"]!.GetValue<string>() == id)!;
+
+    /// <summary>
+    /// Follows the robot's events on the live stream from the beginning (so none that came before the stream was
+    /// opened is missed) and returns the robot's view as soon as <paramref name="done"/> holds for it.
+    /// </summary>
+    public static async Task<JsonNode> WaitForRobotAsync(HttpClient http, string id, Func<JsonNode, bool> done, TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        var last = await RobotAsync(http, id);
+        if (done(last))
+        {
+            return last;
+        }
+        try
+        {
+            await foreach (var e in SseReader.ReadAsync(http, "/api/stream?after=0", cancellationToken: cancel.Token))
+            {
+                if (e.Data["stream"]!.GetValue<string>() == "robot-" + id)
+                {
+                    last = await RobotAsync(http, id);
+                    if (done(last))
+                    {
+                        return last;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        throw new TimeoutException($"robot {id} did not reach the expected state; last seen: {last.ToJsonString()}");
+    }
+
     /// <summary>True when at least <paramref name="count"/> robots are online.</summary>
     public static Func<JsonArray, bool> Online(int count) =>
         robots => robots.Count(r => r!["connection"]!.GetValue<string>() == "Online") >= count;

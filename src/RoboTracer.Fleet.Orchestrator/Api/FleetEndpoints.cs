@@ -46,7 +46,7 @@ internal static class FleetEndpoints
         return Results.Bytes(content, mediaType, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{hash}\""));
     }
 
-    private static async Task StreamAsync(long? after, HttpContext context, FleetNode node, IHostApplicationLifetime lifetime)
+    private static async Task StreamAsync(string? after, HttpContext context, FleetNode node, IHostApplicationLifetime lifetime)
     {
         // A stream never ends by itself: it must end when the server stops, or shutdown waits for every client.
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
@@ -56,11 +56,12 @@ internal static class FleetEndpoints
         {
             from = lastEventId;
         }
-        else if (after is { } position)
+        else if (after is not null)
         {
-            if (position < 0)
+            // Parsed here, not bound, so that "abc" gets a message that says what after is.
+            if (!long.TryParse(after, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var position))
             {
-                await TaskEndpoints.BadRequest("after must be a position ≥ 0.").ExecuteAsync(context);
+                await TaskEndpoints.BadRequest($"after is '{after}': expected an event position, a whole number ≥ 0 (0 replays every event; omit it to start from now).").ExecuteAsync(context);
                 return;
             }
             from = position;

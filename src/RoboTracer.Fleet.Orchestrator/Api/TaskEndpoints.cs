@@ -42,6 +42,10 @@ internal static class TaskEndpoints
             }
             robot = parsed;
         }
+        if (new TaskSubmission(instruction, robot).Problem() is { } invalid)
+        {
+            return BadRequest($"The instruction was refused: {invalid}.");
+        }
         var key = request.Headers["Idempotency-Key"].ToString();
         var task = key.Length > 0 ? IdFromKey(key) : TaskId.New();
         using var activity = telemetry.StartSubmission(task, instruction);
@@ -52,7 +56,8 @@ internal static class TaskEndpoints
         catch (Exception e) when (e is ArgumentException or UnknownRobotException or RobotCapabilityException)
         {
             telemetry.Forget(task);
-            return BadRequest(e.Message);
+            // Without ArgumentException's " (Parameter 'x')": the caller sent a body, not a parameter of ours.
+            return BadRequest(e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message);
         }
         catch (InvalidOperationException e) when (key.Length > 0)
         {
