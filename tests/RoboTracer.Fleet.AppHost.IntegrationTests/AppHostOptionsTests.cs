@@ -49,44 +49,4 @@ public sealed class AppHostOptionsTests
         Assert.Null(result.Options);
         Assert.Contains(message, result.Error, StringComparison.Ordinal);
     }
-
-    [Theory]
-    [InlineData("--robots", "0")]
-    [InlineData("--store", "mongo")]
-    public async Task A_usage_error_exits_2_with_the_message_and_usage_on_stderr(string flag, string value)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-
-        var exitCode = await FleetAppHost.RunAsync([flag, value], output, error, CancellationToken.None);
-
-        Assert.Equal(2, exitCode);
-        Assert.StartsWith($"error: {flag}", error.ToString(), StringComparison.Ordinal);
-        Assert.Contains("usage:", error.ToString(), StringComparison.Ordinal);
-        Assert.Equal("", output.ToString());
-    }
-
-    [Fact]
-    public async Task Several_silos_on_SQLite_are_refused_before_anything_starts()
-    {
-        using var error = new StringWriter();
-        var data = Path.Combine(Path.GetTempPath(), "robotracer-apphost-" + Guid.NewGuid().ToString("N"));
-
-        var exitCode = await FleetAppHost.RunAsync(["--silos", "2", "--store", "sqlite", "--data", data], TextWriter.Null, error, CancellationToken.None);
-
-        Assert.Equal(2, exitCode);
-        Assert.Contains("--silos 2 needs PostgreSQL", error.ToString(), StringComparison.Ordinal);
-        Assert.False(Directory.Exists(data));
-    }
-
-    [Fact]
-    public async Task Help_prints_the_usage_and_exits_0()
-    {
-        using var output = new StringWriter();
-
-        var exitCode = await FleetAppHost.RunAsync(["--help"], output, TextWriter.Null, CancellationToken.None);
-
-        Assert.Equal(0, exitCode);
-        Assert.Contains("--duration SECONDS", output.ToString(), StringComparison.Ordinal);
-    }
 }

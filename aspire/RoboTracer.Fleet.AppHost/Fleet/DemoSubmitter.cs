@@ -1,15 +1,15 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using RoboTracer.Fleet.AppHost.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace RoboTracer.Fleet.AppHost.Fleet;
 
 /// <summary>
-/// Submits the demo long-horizon task through the REST API (CONTRACT.md) once the simulated robots are online, so a
+/// Submits the demo long-horizon task through the REST API (DESIGN.md §4) once the simulated robots are online, so a
 /// first run shows something moving. A failure is reported and leaves the fleet running.
 /// </summary>
-internal sealed class DemoSubmitter(HttpClient http, Uri orchestrator, string apiToken, int robots, LogPrefixer log)
+internal sealed class DemoSubmitter(HttpClient http, Uri orchestrator, string apiToken, int robots, ILogger log)
 {
     /// <summary>Uses objects every simulated scene has: a red cup, a blue box and a plate.</summary>
     public const string Instruction = "put the red cup on the plate, then move the blue box to the left of the plate";
@@ -27,7 +27,7 @@ internal sealed class DemoSubmitter(HttpClient http, Uri orchestrator, string ap
             var online = await WaitForRobotsAsync(cancellationToken);
             if (online < robots)
             {
-                log.Host($"demo: {online} of {robots} robots online after {RobotsTimeout.TotalSeconds:0} s; submitting anyway");
+                log.LogWarning("demo: {Online} of {Robots} robots online after {Seconds:0} s; submitting anyway", online, robots, RobotsTimeout.TotalSeconds);
             }
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(orchestrator, "/api/tasks"))
             {
@@ -38,17 +38,17 @@ internal sealed class DemoSubmitter(HttpClient http, Uri orchestrator, string ap
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                log.Host($"demo: POST /api/tasks answered {(int)response.StatusCode}: {body}");
+                log.LogWarning("demo: POST /api/tasks answered {Status}: {Body}", (int)response.StatusCode, body);
                 return null;
             }
             using var json = JsonDocument.Parse(body);
             var taskId = json.RootElement.TryGetProperty("taskId", out var id) ? id.GetString() : null;
-            log.Host($"demo: submitted task {taskId}: \"{Instruction}\"");
+            log.LogInformation("demo: submitted task {TaskId}: \"{Instruction}\"", taskId, Instruction);
             return taskId;
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            log.Host($"demo: could not submit the demo task: {e.Message}");
+            log.LogWarning("demo: could not submit the demo task: {Message}", e.Message);
             return null;
         }
     }

@@ -20,7 +20,7 @@ internal static class StoreSelection
             StoreKind.Postgres when hasExternal => new StorePlan(StoreOrigin.ExternalPostgres, externalConnectionString!, Forced: true),
             StoreKind.Postgres when postgresBinariesAvailable => local,
             StoreKind.Postgres => throw new AppHostUsageException(
-                $"--store postgres: {ConnectionStringVariable} is not set and no PostgreSQL server binaries (initdb, pg_ctl) were found under /usr/lib/postgresql/*/bin or on PATH; install Debian's postgresql package, set {ConnectionStringVariable}, or use --store sqlite."),
+                $"--store postgres: {ConnectionStringVariable} is not set and no PostgreSQL server binaries (initdb, postgres, pg_isready) were found under /usr/lib/postgresql/*/bin or on PATH; install Debian's postgresql package, set {ConnectionStringVariable}, or use --store sqlite."),
             _ when hasExternal => new StorePlan(StoreOrigin.ExternalPostgres, externalConnectionString!, Forced: false),
             _ when postgresBinariesAvailable => local,
             _ => sqlite,

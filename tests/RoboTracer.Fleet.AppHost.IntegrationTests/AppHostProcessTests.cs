@@ -1,0 +1,105 @@
+namespace RoboTracer.Fleet.AppHost.IntegrationTests;
+
+/// <summary>The AppHost's command line and its stopping, in its own process as a user runs it (DESIGN.md §4).</summary>
+public sealed class AppHostProcessTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
+
+    [Theory]
+    [InlineData("--robots", "0")]
+    [InlineData("--store", "mongo")]
+    public async Task A_usage_error_exits_2_with_the_message_and_usage_on_stderr(string flag, string value)
+    {
+        await using var host = AppHostProcess.Start(flag, value);
+
+        var exitCode = await host.WaitForExitAsync(StopTimeout);
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith($"error: {flag}", host.Output, StringComparison.Ordinal);
+        Assert.Contains("usage:", host.Output, StringComparison.Ordinal);
+        Assert.Empty(host.FleetProcesses());
+    }
+
+    [Fact]
+    public async Task Several_silos_on_SQLite_are_refused_before_anything_starts()
+    {
+        await using var host = AppHostProcess.Start("--silos", "2", "--store", "sqlite");
+
+        var exitCode = await host.WaitForExitAsync(StopTimeout);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--silos 2 needs PostgreSQL", host.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(host.DataDirectory));
+    }
+
+    [Fact]
+    public async Task Help_prints_the_usage_and_exits_0()
+    {
+        await using var host = AppHostProcess.Start("--help");
+
+        var exitCode = await host.WaitForExitAsync(StopTimeout);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("--duration SECONDS", host.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SIGTERM_while_the_pool_warms_up_stops_every_child_PostgreSQL_included_and_exits_0()
+    {
+        await using var host = AppHostProcess.Start("--store", "postgres", "--no-demo", "--port", "0");
+        Assert.True(
+            await AppHostProcess.EventuallyAsync(() => host.FleetProcesses("RoboTracer.Fleet.Inference").Count >= 2 && host.FleetProcesses(host.DataDirectory).Count > 0, StartTimeout),
+            "the pool workers and PostgreSQL never ran; output:\n" + host.Output);
+        var fleet = host.FleetProcesses();
+
+        await host.SignalAsync("TERM");
+        var exitCode = await host.WaitForExitAsync(StopTimeout);
+
+        Assert.Equal(0, exitCode);
+        Assert.True(await AppHostProcess.EventuallyAsync(() => fleet.All(pid => !ProcessTree.IsAlive(pid)), StopTimeout), "left running: " + string.Join(", ", fleet.Where(ProcessTree.IsAlive)));
+    }
+
+    [Fact]
+    public async Task Duration_stops_the_fleet_by_itself_after_it_came_up()
+    {
+        await using var host = AppHostProcess.Start("--store", "sqlite", "--no-demo", "--port", "0", "--duration", "5");
+
+        await host.WaitForOutputAsync("the fleet is up", StartTimeout);
+        var fleet = host.FleetProcesses();
+        var exitCode = await host.WaitForExitAsync(StartTimeout);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("--duration 5 s reached: stopping", host.Output, StringComparison.Ordinal);
+        Assert.True(await AppHostProcess.EventuallyAsync(() => fleet.All(pid => !ProcessTree.IsAlive(pid)), StopTimeout), "left running: " + string.Join(", ", fleet.Where(ProcessTree.IsAlive)));
+    }
+
+    [Fact]
+    public async Task Kill_9_of_the_AppHost_leaves_no_PostgreSQL_nor_any_other_child_behind()
+    {
+        await using var host = AppHostProcess.Start("--store", "postgres", "--no-demo", "--port", "0");
+        await host.WaitForOutputAsync("the fleet is up", StartTimeout);
+        var postgres = host.FleetProcesses(host.DataDirectory);
+        var fleet = host.FleetProcesses();
+        Assert.NotEmpty(postgres);
+
+        await host.SignalAsync("KILL");
+
+        // DCP watches the AppHost's process and stops every resource when it dies; were DCP killed too, the
+        // kernel's parent-death signal (run-postgres.sh) stops PostgreSQL.
+        Assert.True(await AppHostProcess.EventuallyAsync(() => postgres.All(pid => !ProcessTree.IsAlive(pid)), StopTimeout), "PostgreSQL outlived its AppHost");
+        Assert.True(await AppHostProcess.EventuallyAsync(() => fleet.All(pid => !ProcessTree.IsAlive(pid)), StopTimeout), "left running: " + string.Join(", ", fleet.Where(ProcessTree.IsAlive)));
+    }
+
+    [Fact]
+    public async Task It_prints_the_Aspire_dashboard_login_URL_the_fleet_dashboard_URL_and_the_API_token()
+    {
+        await using var host = AppHostProcess.Start("--store", "sqlite", "--no-demo", "--port", "0");
+
+        await host.WaitForOutputAsync("the fleet is up", StartTimeout);
+        await host.WaitForOutputAsync("API token: from FLEET_API_TOKEN", StartTimeout);
+
+        Assert.Matches(@"Login to the dashboard at http://localhost:\d+/login\?t=[0-9a-f]+", host.Output);
+        Assert.Matches(@"the fleet is up: fleet dashboard http://localhost:\d+/", host.Output);
+    }
+}
