@@ -18,6 +18,8 @@ internal sealed class AppHostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly string _marker;
+    // Completed (and replaced) whenever a line arrives: what WaitForOutputAsync awaits.
+    private TaskCompletionSource _printed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private AppHostProcess(Process process, string dataDirectory, string marker)
     {
@@ -77,14 +79,36 @@ internal sealed class AppHostProcess : IAsyncDisposable
     /// <summary>Waits until the AppHost printed <paramref name="text"/>; fails with its output if it exits first.</summary>
     public async Task WaitForOutputAsync(string text, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!Output.Contains(text, StringComparison.Ordinal))
+        using var deadline = new CancellationTokenSource(timeout);
+        var exited = _process.WaitForExitAsync(deadline.Token);
+        while (true)
         {
-            if (_process.HasExited || DateTime.UtcNow > deadline)
+            Task printed;
+            lock (_output)
             {
-                throw new TimeoutException($"the AppHost never printed '{text}' (exited: {_process.HasExited}); output:\n{Output}");
+                if (_output.ToString().Contains(text, StringComparison.Ordinal))
+                {
+                    return;
+                }
+                printed = _printed.Task;
             }
-            await Task.Delay(100);
+            try
+            {
+                if (await Task.WhenAny(printed, exited).WaitAsync(deadline.Token) == exited && !printed.IsCompleted)
+                {
+                    // Its last lines may still be on their way: the streams end after the process.
+                    _process.WaitForExit();
+                    if (!Output.Contains(text, StringComparison.Ordinal))
+                    {
+                        throw new TimeoutException($"the AppHost exited without printing '{text}'; output:\n{Output}");
+                    }
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                throw new TimeoutException($"the AppHost did not print '{text}' within {timeout.TotalSeconds} s; output:\n{Output}");
+            }
         }
     }
 
@@ -176,10 +200,14 @@ internal sealed class AppHostProcess : IAsyncDisposable
         {
             return;
         }
+        TaskCompletionSource printed;
         lock (_output)
         {
             _output.AppendLine(line);
+            printed = _printed;
+            _printed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+        printed.TrySetResult();
     }
 
     private static int FreePort()
