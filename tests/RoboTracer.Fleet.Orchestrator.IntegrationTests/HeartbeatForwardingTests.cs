@@ -11,26 +11,14 @@ namespace RoboTracer.Fleet.Orchestrator.IntegrationTests;
 /// </summary>
 public sealed class HeartbeatForwardingTests : IAsyncLifetime
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "fleet-heartbeats-" + Guid.NewGuid().ToString("N")[..8]);
-    private InferenceWorker? _worker;
-    private OrchestratorHost? _host;
+    private ConfiguredOrchestrator? _fleet;
 
-    private OrchestratorHost Host => _host!;
+    private OrchestratorHost Host => _fleet!.Host;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_directory);
-        _worker = await InferenceWorker.StartAsync();
-        _host = await OrchestratorHost.StartAsync(_worker.GrpcAddress, Store.Sqlite(Path.Combine(_directory, "fleet.db")),
-            new Dictionary<string, string?> { ["Fleet:HeartbeatForwardInterval"] = "01:00:00" });
-    }
+    public async Task InitializeAsync() =>
+        _fleet = await ConfiguredOrchestrator.StartAsync(new Dictionary<string, string?> { ["Fleet:HeartbeatForwardInterval"] = "01:00:00" });
 
-    public async Task DisposeAsync()
-    {
-        await _host!.DisposeAsync();
-        await _worker!.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public async Task DisposeAsync() => await _fleet!.DisposeAsync();
 
     [Fact]
     public async Task A_heartbeat_within_the_interval_of_the_last_one_passed_on_does_not_reach_the_grain()

@@ -6,26 +6,14 @@ namespace RoboTracer.Fleet.Orchestrator.IntegrationTests;
 /// <summary>With <c>Fleet:RequireTokenForReads</c>, reads and the live stream need the API token too.</summary>
 public sealed class ReadPolicyTests : IAsyncLifetime
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "fleet-reads-" + Guid.NewGuid().ToString("N")[..8]);
-    private InferenceWorker? _worker;
-    private OrchestratorHost? _host;
+    private ConfiguredOrchestrator? _fleet;
 
-    private OrchestratorHost Host => _host!;
+    private OrchestratorHost Host => _fleet!.Host;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_directory);
-        _worker = await InferenceWorker.StartAsync();
-        _host = await OrchestratorHost.StartAsync(_worker.GrpcAddress, Store.Sqlite(Path.Combine(_directory, "fleet.db")),
-            new Dictionary<string, string?> { ["Fleet:RequireTokenForReads"] = "true" });
-    }
+    public async Task InitializeAsync() =>
+        _fleet = await ConfiguredOrchestrator.StartAsync(new Dictionary<string, string?> { ["Fleet:RequireTokenForReads"] = "true" });
 
-    public async Task DisposeAsync()
-    {
-        await _host!.DisposeAsync();
-        await _worker!.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public async Task DisposeAsync() => await _fleet!.DisposeAsync();
 
     [Theory]
     [InlineData("/api/tasks")]

@@ -42,24 +42,7 @@ public sealed class FailoverTests : IAsyncLifetime
     [Fact]
     public async Task Killing_the_silo_that_hosts_running_tasks_loses_nothing_every_task_completes_and_no_step_runs_twice()
     {
-        var robots = Enumerable.Range(1, Robots).Select(i => new RobotId($"r{i}")).ToList();
-        foreach (var robot in robots)
-        {
-            await _fleet.Grains.GetRobot(robot).RegisterAsync(new RobotRegistration(FleetHarness.Capabilities(), new SceneId($"table-{robot}")), _link);
-        }
-        _heartbeats = HeartbeatAsync(robots, _stop.Token);
-        var tasks = new List<TaskId>();
-        foreach (var robot in robots)
-        {
-            var task = TaskId.New();
-            await _fleet.Grains.GetTask(task).SubmitAsync(new TaskSubmission("pick up the red cup and place it on the plate then push the box then wipe the table", robot, new SceneId($"table-{robot}")));
-            tasks.Add(task);
-        }
-        // Every task has a trace out on its robot: they are all mid-step.
-        foreach (var task in tasks)
-        {
-            await _robots.WaitForExecuteAsync(c => c.Task == task);
-        }
+        var (_, tasks) = await StartMidStepAsync(Robots);
 
         var victim = await SiloHostingMostTasksAsync(tasks);
         await _fleet.Cluster.KillSiloAsync(_fleet.Cluster.GetActiveSilos().Single(s => s.SiloAddress.Equals(victim.Silo)));
@@ -83,23 +66,7 @@ public sealed class FailoverTests : IAsyncLifetime
     [Fact]
     public async Task A_whole_cluster_killed_and_started_again_on_the_same_database_resumes_its_tasks_from_the_reminder_table()
     {
-        var robots = Enumerable.Range(1, 3).Select(i => new RobotId($"r{i}")).ToList();
-        foreach (var robot in robots)
-        {
-            await _fleet.Grains.GetRobot(robot).RegisterAsync(new RobotRegistration(FleetHarness.Capabilities(), new SceneId($"table-{robot}")), _link);
-        }
-        _heartbeats = HeartbeatAsync(robots, _stop.Token);
-        var tasks = new List<TaskId>();
-        foreach (var robot in robots)
-        {
-            var task = TaskId.New();
-            await _fleet.Grains.GetTask(task).SubmitAsync(new TaskSubmission("pick up the red cup and place it on the plate then push the box then wipe the table", robot, new SceneId($"table-{robot}")));
-            tasks.Add(task);
-        }
-        foreach (var task in tasks)
-        {
-            await _robots.WaitForExecuteAsync(c => c.Task == task);
-        }
+        var (robots, tasks) = await StartMidStepAsync(3);
 
         // Nothing calls the tasks on the new cluster: only their reminders, kept in PostgreSQL, can wake them. The
         // robots' links lived in the old client; they link again through the new one.
@@ -121,6 +88,32 @@ public sealed class FailoverTests : IAsyncLifetime
             var executed = _robots.Executed.Where(c => c.Task == task).GroupBy(c => c.StepIndex).ToDictionary(g => g.Key, g => g.Count());
             Assert.Equal(new Dictionary<int, int> { [0] = 1, [1] = 1, [2] = 1 }, executed);
         }
+    }
+
+    /// <summary>
+    /// Registers <paramref name="count"/> robots (heartbeating from then on), gives each a three-step task, and returns
+    /// once every task has a trace out on its robot: they are all mid-step.
+    /// </summary>
+    private async Task<(List<RobotId> Robots, List<TaskId> Tasks)> StartMidStepAsync(int count)
+    {
+        var robots = Enumerable.Range(1, count).Select(i => new RobotId($"r{i}")).ToList();
+        foreach (var robot in robots)
+        {
+            await _fleet.Grains.GetRobot(robot).RegisterAsync(new RobotRegistration(FleetHarness.Capabilities(), new SceneId($"table-{robot}")), _link);
+        }
+        _heartbeats = HeartbeatAsync(robots, _stop.Token);
+        var tasks = new List<TaskId>();
+        foreach (var robot in robots)
+        {
+            var task = TaskId.New();
+            await _fleet.Grains.GetTask(task).SubmitAsync(new TaskSubmission("pick up the red cup and place it on the plate then push the box then wipe the table", robot, new SceneId($"table-{robot}")));
+            tasks.Add(task);
+        }
+        foreach (var task in tasks)
+        {
+            await _robots.WaitForExecuteAsync(c => c.Task == task);
+        }
+        return (robots, tasks);
     }
 
     /// <summary>The task's last event once it is a terminal one, read from the store: asking the grain would wake it.</summary>
