@@ -139,7 +139,9 @@ public abstract class EchoClientCases : IAsyncLifetime
     [Fact]
     public async Task A_call_past_its_deadline_is_deadline_exceeded_on_both_sides()
     {
-        var options = new CallOptions(headers: new Metadata { { "x-sleep-ms", "10000" } }, deadline: DateTime.UtcNow.AddMilliseconds(300));
+        var deadline = DateTime.UtcNow.AddMilliseconds(300);
+        var headers = new Metadata { { "x-sleep-ms", "10000" }, { "x-client-deadline", new DateTimeOffset(deadline).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) } };
+        var options = new CallOptions(headers: headers, deadline: deadline);
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await Echo.Unary(EchoService.Payload(1), options));
 

@@ -139,9 +139,15 @@ public sealed class EchoService(EchoServerLog log)
             }
             catch (OperationCanceledException)
             {
-                // A client resets the stream when its own deadline timer fires, which can be a little before the
-                // server's (computed later, from grpc-timeout on arrival): a cancel that close is the deadline.
-                log.Add(context.Deadline - DateTime.UtcNow < TimeSpan.FromMilliseconds(100) ? "deadline:Unary" : "cancelled:Unary");
+                // A client resets the stream when its own deadline timer fires, which can be before the server's
+                // (computed later, from grpc-timeout on arrival, and on a loaded machine arrival can lag by more than
+                // any fixed margin). A client that sends its absolute deadline (x-client-deadline, Unix ms) lets the
+                // server tell a call ended by its deadline from one cancelled early without guessing; for others a
+                // cancel close to the server's own deadline counts as the deadline.
+                var byDeadline = context.RequestHeaders.GetValue("x-client-deadline") is { } sent
+                    ? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() >= long.Parse(sent, CultureInfo.InvariantCulture)
+                    : context.Deadline - DateTime.UtcNow < TimeSpan.FromMilliseconds(100);
+                log.Add(byDeadline ? "deadline:Unary" : "cancelled:Unary");
                 throw;
             }
         }
