@@ -9,10 +9,16 @@ namespace RoboTracer.Fleet.Orchestrator.IntegrationTests;
 /// on real links: planning, tracing over gRPC, execution, scene changes, disconnects, cancellation, the history.
 /// The tests of this class share the orchestrator and run one after another; each leaves no robot connected, and each
 /// uses its own robot and so its own scene (scene memory remembers what an earlier test's robot did to a scene).
+/// Each starts once the orchestrator has seen the earlier test's robots go: a task submitted without a robot could
+/// otherwise be given to one whose link is closing.
 /// </summary>
-public sealed class TaskFlowTests(FleetFixture fleet) : IClassFixture<FleetFixture>
+public sealed class TaskFlowTests(FleetFixture fleet) : IClassFixture<FleetFixture>, IAsyncLifetime
 {
     private OrchestratorHost Host => fleet.Host;
+
+    public Task InitializeAsync() => FleetApi.WaitUntilNoRobotIsOnlineAsync(Host.Http);
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task A_three_step_instruction_completes_and_its_events_tell_the_whole_story_in_order()

@@ -131,6 +131,19 @@ public static class FleetApi
         throw new TimeoutException($"robot {id} did not reach the expected state; last seen: {last.ToJsonString()}");
     }
 
+    /// <summary>
+    /// Waits until the orchestrator has seen every robot go offline: a test robot's link closes on the robot's side
+    /// first, and a task submitted before the orchestrator notices could still be given to that robot.
+    /// </summary>
+    public static async Task WaitUntilNoRobotIsOnlineAsync(HttpClient http)
+    {
+        var robots = (await GetAsync(http, "/api/robots")).AsArray();
+        foreach (var online in robots.Where(r => r!["connection"]!.GetValue<string>() == "Online"))
+        {
+            await WaitForRobotAsync(http, online!["id"]!.GetValue<string>(), r => r["connection"]!.GetValue<string>() != "Online");
+        }
+    }
+
     /// <summary>True when at least <paramref name="count"/> robots are online.</summary>
     public static Func<JsonArray, bool> Online(int count) =>
         robots => robots.Count(r => r!["connection"]!.GetValue<string>() == "Online") >= count;

@@ -52,6 +52,21 @@ public sealed partial class TaskGrain : IRemindable
             return;
         }
         _fresh = false;
+        try
+        {
+            await TakeOverAsync();
+        }
+        catch
+        {
+            // Most often the robot's grain is on a silo that died and is not yet declared dead: the next call to this
+            // task takes over again, instead of leaving a step in flight that no activation looks after.
+            _fresh = true;
+            throw;
+        }
+    }
+
+    private async Task TakeOverAsync()
+    {
         if (!State.Exists || State.IsTerminal)
         {
             return;
@@ -60,19 +75,21 @@ public sealed partial class TaskGrain : IRemindable
         if (State.CurrentStep is { Phase: StepPhase.Executing, Trace: { } trace } step && State.Robot is { } robot)
         {
             // The activation that sent the trace is gone (its silo died, or the whole node restarted). The robot's
-            // grain knows what became of it: a report that never reached this task is taken now, and a robot still
-            // online on that trace goes on with it.
+            // grain knows what became of it: a robot still online on that trace goes on with it, and a report that
+            // never reached this task is taken now. Asked in that order: the robot may finish the trace between the
+            // two calls, and a final report ends its current trace, so the second call sees the report; asked the
+            // other way round, the finish would fall between and the step would run twice.
             var grain = GrainFactory.GetRobot(robot);
-            if (await grain.GetLastReportAsync(trace) is { IsFinal: true } report)
-            {
-                Logger.LogInformation("Task {Task} resumed: robot {Robot} had reported trace {Trace} {State}", Id, robot, trace, report.State);
-                await OnStepUpdateAsync(report);
-                return;
-            }
             var status = await grain.GetStatusAsync();
             if (status.Connection == RobotConnection.Online && status.CurrentStep?.Trace == trace)
             {
                 Logger.LogInformation("Task {Task} resumed: robot {Robot} is still following trace {Trace}", Id, robot, trace);
+                return;
+            }
+            if (await grain.GetLastReportAsync(trace) is { IsFinal: true } report)
+            {
+                Logger.LogInformation("Task {Task} resumed: robot {Robot} had reported trace {Trace} {State}", Id, robot, trace, report.State);
+                await OnStepUpdateAsync(report);
                 return;
             }
             // Whether the robot still follows that trace is unknown: stop it, trace again.
