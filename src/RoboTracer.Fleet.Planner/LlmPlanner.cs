@@ -1,3 +1,4 @@
+using System.ClientModel;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,19 +8,26 @@ using RoboTracer.Fleet.Planner.Llm;
 namespace RoboTracer.Fleet.Planner;
 
 /// <summary>
-/// A planner on any <see cref="IChatClient"/>. It sends the plan's JSON schema as the system prompt and the
-/// instruction, the scene's objects and the robots' capabilities as the user message, at temperature 0 with a
-/// JSON response format. The reply is validated (JSON, required fields, known actions, 1–20 steps, capable robots,
+/// A planner on any <see cref="IChatClient"/>. It sends the plan's form and rules as the system prompt and the
+/// instruction, the scene's objects and the robots' capabilities as the user message, at temperature 0, asking for
+/// structured output: the plan's JSON schema as the response format (<c>GetResponseAsync&lt;T&gt;</c>). An endpoint
+/// that refuses a JSON-schema response format (HTTP 400) is asked for plain JSON from then on. The reply is validated (JSON, required fields, known actions, 1–20 steps, capable robots,
 /// objects in the scene); an invalid reply is answered once with the validation error; a second invalid reply, a
 /// transport error or a timeout falls back to the <see cref="RulePlanner"/>, and the plan says so in
 /// <see cref="Plan.Planner"/> ("rule (fallback from llm: …)") and <see cref="Plan.Notes"/>.
 /// </summary>
 public sealed class LlmPlanner : IPlanner
 {
+    /// <summary>The OpenTelemetry activity source and meter of the planner's chat requests.</summary>
+    public const string TelemetrySourceName = "RoboTracer.Fleet.Planner";
+
     private const int MaxReasonLength = 160;
 
     private static readonly Action<ILogger, string, string, Exception?> LogInvalidReply = LoggerMessage.Define<string, string>(
         LogLevel.Warning, new EventId(1, "InvalidPlanReply"), "LLM planner {Model}: invalid plan reply, asking again: {Error}");
+
+    private static readonly Action<ILogger, string, string, Exception?> LogNoJsonSchema = LoggerMessage.Define<string, string>(
+        LogLevel.Warning, new EventId(3, "NoJsonSchema"), "LLM planner {Model}: the endpoint refused a JSON-schema response format ({Error}); asking for plain JSON from now on");
 
     private static readonly Action<ILogger, string, string, Exception?> LogFallback = LoggerMessage.Define<string, string>(
         LogLevel.Warning, new EventId(2, "PlannerFallback"), "LLM planner {Model} failed, using the rule planner: {Reason}");
@@ -28,6 +36,7 @@ public sealed class LlmPlanner : IPlanner
     private readonly RulePlanner _fallback;
     private readonly LlmPlannerOptions _options;
     private readonly ILogger _logger;
+    private volatile bool _jsonSchemaRefused;
 
     /// <summary>Creates the planner on <paramref name="chat"/>, falling back to <paramref name="fallback"/>.</summary>
     public LlmPlanner(IChatClient chat, RulePlanner fallback, LlmPlannerOptions? options = null, ILogger<LlmPlanner>? logger = null)
@@ -69,7 +78,7 @@ public sealed class LlmPlanner : IPlanner
                 timeout.CancelAfter(_options.Timeout);
                 try
                 {
-                    response = await _chat.GetResponseAsync(conversation, chatOptions, timeout.Token).ConfigureAwait(false);
+                    response = await AskAsync(conversation, chatOptions, model, timeout.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -106,6 +115,27 @@ public sealed class LlmPlanner : IPlanner
             conversation.Add(new ChatMessage(ChatRole.User, PlanPrompt.Retry(error)));
         }
         return Fallback(request, model, reason);
+    }
+
+    /// <summary>
+    /// One request: with the plan's JSON schema as the response format, unless the endpoint refused that before; a
+    /// refusal (HTTP 400) is asked again at once for plain JSON, and remembered.
+    /// </summary>
+    private async Task<ChatResponse> AskAsync(List<ChatMessage> conversation, ChatOptions options, string model, CancellationToken cancellationToken)
+    {
+        if (!_jsonSchemaRefused)
+        {
+            try
+            {
+                return await _chat.GetResponseAsync<PlanDocument>(conversation, PlanDocument.Json, options, useJsonSchemaResponseFormat: true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ClientResultException ex) when (ex.Status == 400)
+            {
+                _jsonSchemaRefused = true;
+                LogNoJsonSchema(_logger, model, ex.Message, null);
+            }
+        }
+        return await _chat.GetResponseAsync(conversation, options, cancellationToken).ConfigureAwait(false);
     }
 
     private Plan Fallback(PlanningRequest request, string model, string reason)

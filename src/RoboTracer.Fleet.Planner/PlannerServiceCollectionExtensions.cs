@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -13,9 +14,11 @@ public static class PlannerServiceCollectionExtensions
     public const string Section = "Planner";
 
     /// <summary>
-    /// Registers <see cref="IPlanner"/>: the <see cref="LlmPlanner"/> on an <see cref="OpenAiChatClient"/> when
-    /// <c>Planner:Llm:Endpoint</c> and <c>Planner:Llm:Model</c> are configured (with <c>ApiKey</c>, <c>Timeout</c>,
-    /// <c>MaxOutputTokens</c>, <c>MaxRetries</c> beside them), else the <see cref="RulePlanner"/>. The
+    /// Registers <see cref="IPlanner"/>: the <see cref="LlmPlanner"/> when <c>Planner:Llm:Endpoint</c> and
+    /// <c>Planner:Llm:Model</c> are configured (with <c>ApiKey</c>, <c>Timeout</c>, <c>MaxOutputTokens</c>,
+    /// <c>MaxRetries</c> beside them), else the <see cref="RulePlanner"/>. The LLM planner's <see cref="IChatClient"/>
+    /// (Microsoft.Extensions.AI.OpenAI's, registered as the service's chat client) logs through the host's logging
+    /// and traces each request as an OpenTelemetry activity of <see cref="LlmPlanner.TelemetrySourceName"/>. The
     /// <see cref="RulePlanner"/> is registered either way (it is the LLM planner's fallback), with the limits under
     /// <c>Planner</c> (<c>MaxInstructionLength</c>, <c>MaxSteps</c>, <c>DefaultWipeTool</c>).
     /// </summary>
@@ -59,9 +62,11 @@ public static class PlannerServiceCollectionExtensions
         llmOptions.Timeout = Duration(llm, nameof(LlmPlannerOptions.Timeout)) ?? llmOptions.Timeout;
 
         services.AddSingleton(llmOptions);
-        services.AddSingleton(_ => new OpenAiChatClient(chatOptions));
+        services.AddChatClient(_ => chatOptions.CreateChatClient())
+            .UseLogging()
+            .UseOpenTelemetry(sourceName: LlmPlanner.TelemetrySourceName);
         services.AddSingleton<IPlanner>(sp => new LlmPlanner(
-            sp.GetRequiredService<OpenAiChatClient>(),
+            sp.GetRequiredService<IChatClient>(),
             sp.GetRequiredService<RulePlanner>(),
             sp.GetRequiredService<LlmPlannerOptions>(),
             sp.GetService<ILogger<LlmPlanner>>()));

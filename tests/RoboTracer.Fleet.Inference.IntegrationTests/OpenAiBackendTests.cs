@@ -65,8 +65,9 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
         var content = body.GetProperty("messages")[0].GetProperty("content").EnumerateArray().ToList();
         var text = content.Single(part => part.GetProperty("type").GetString() == "text").GetProperty("text").GetString();
         Assert.Equal(TracePrompts.GeneralVlm(request.Instruction, threeD: true), text);
-        var url = content.Single(part => part.GetProperty("type").GetString() == "image_url").GetProperty("image_url").GetProperty("url").GetString()!;
-        Assert.Equal("data:image/png;base64," + Convert.ToBase64String(TestInputs.Png), url);
+        var image = content.Single(part => part.GetProperty("type").GetString() == "image_url").GetProperty("image_url");
+        Assert.Equal("data:image/png;base64," + Convert.ToBase64String(TestInputs.Png), image.GetProperty("url").GetString());
+        Assert.Equal("high", image.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -3,7 +3,10 @@ using static RoboTracer.Fleet.Planner.Tests.Fixtures;
 
 namespace RoboTracer.Fleet.Planner.Tests;
 
-/// <summary>The LLM planner through the real <see cref="OpenAiChatClient"/> against an in-test OpenAI-compatible server.</summary>
+/// <summary>
+/// The LLM planner through the chat client <see cref="OpenAiChatClientOptions.CreateChatClient"/> makes
+/// (Microsoft.Extensions.AI.OpenAI) against an in-test OpenAI-compatible server.
+/// </summary>
 public sealed class LlmPlannerTests : IAsyncLifetime
 {
     private const string Instruction = "clear the table: put the red cup to the left of the plate, then wipe the table";
@@ -21,7 +24,7 @@ public sealed class LlmPlannerTests : IAsyncLifetime
 
     private LlmPlanner Planner(Uri? endpoint = null, LlmPlannerOptions? options = null)
     {
-        var chat = new OpenAiChatClient(new OpenAiChatClientOptions { Endpoint = endpoint ?? _server.Endpoint, Model = "qwen-test", MaxRetries = 0 }, _transport);
+        var chat = new OpenAiChatClientOptions { Endpoint = endpoint ?? _server.Endpoint, Model = "qwen-test", MaxRetries = 0 }.CreateChatClient(_transport);
         return new LlmPlanner(chat, new RulePlanner(), options);
     }
 
@@ -69,7 +72,13 @@ public sealed class LlmPlannerTests : IAsyncLifetime
 
         var request = Assert.Single(_server.Requests);
         Assert.Equal(0, request.GetProperty("temperature").GetDouble());
-        Assert.Equal("json_object", request.GetProperty("response_format").GetProperty("type").GetString());
+        // Structured output: the plan's schema is the response format.
+        var format = request.GetProperty("response_format");
+        Assert.Equal("json_schema", format.GetProperty("type").GetString());
+        var step = format.GetProperty("json_schema").GetProperty("schema").GetProperty("properties").GetProperty("steps").GetProperty("items");
+        Assert.Equal(
+            ["action", "destination", "direction", "object", "success_check", "trace_instruction"],
+            step.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var messages = request.GetProperty("messages");
         Assert.Equal("system", messages[0].GetProperty("role").GetString());
         Assert.Contains("trace_instruction", messages[0].GetProperty("content").GetString(), StringComparison.Ordinal);
@@ -137,6 +146,24 @@ public sealed class LlmPlannerTests : IAsyncLifetime
         Assert.StartsWith("rule (fallback from llm: the chat endpoint failed", plan.Planner, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', plan.Planner);
         Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task An_endpoint_that_refuses_a_json_schema_format_is_asked_for_plain_json_from_then_on()
+    {
+        _server.ReplyStatus(400);
+        _server.ReplyJson(ValidPlan());
+        _server.ReplyJson(ValidPlan());
+        var planner = Planner();
+
+        var first = await planner.PlanAsync(Request(Instruction), CancellationToken.None);
+        var second = await planner.PlanAsync(Request(Instruction), CancellationToken.None);
+
+        Assert.Equal(("llm:qwen-test", "llm:qwen-test"), (first.Planner, second.Planner));
+        Assert.Empty(first.Notes);
+        Assert.Equal(
+            ["json_schema", "json_object", "json_object"],
+            _server.Requests.Select(r => r.GetProperty("response_format").GetProperty("type").GetString()));
     }
 
     [Fact]

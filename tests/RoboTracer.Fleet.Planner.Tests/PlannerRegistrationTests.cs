@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using RoboTracer.Fleet.Domain.Planning;
@@ -6,10 +9,11 @@ namespace RoboTracer.Fleet.Planner.Tests;
 
 public sealed class PlannerRegistrationTests
 {
+    /// <summary>The planner's services as a host has them: with logging, which the chat client logs through.</summary>
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection().AddFleetPlanner(configuration).BuildServiceProvider();
+        return new ServiceCollection().AddLogging().AddFleetPlanner(configuration).BuildServiceProvider();
     }
 
     [Fact]
@@ -36,13 +40,13 @@ public sealed class PlannerRegistrationTests
         var planner = services.GetRequiredService<IPlanner>();
 
         Assert.IsType<LlmPlanner>(planner);
-        Assert.Equal("Qwen/Qwen3-8B", services.GetRequiredService<OpenAiChatClient>().Metadata.DefaultModelId);
+        Assert.Equal("Qwen/Qwen3-8B", services.GetRequiredService<IChatClient>().GetService<ChatClientMetadata>()?.DefaultModelId);
         Assert.Equal(TimeSpan.FromSeconds(30), services.GetRequiredService<LlmPlannerOptions>().Timeout);
         Assert.NotNull(services.GetRequiredService<RulePlanner>());
     }
 
     [Fact]
-    public async Task The_registered_llm_planner_plans_through_the_configured_endpoint()
+    public async Task The_registered_llm_planner_plans_through_the_configured_endpoint_and_traces_the_request()
     {
         await using var server = await FakeOpenAiServer.StartAsync();
         server.ReplyJson(new { steps = new[] { new { action = "open", @object = "the drawer", trace_instruction = "open the drawer", success_check = new { kind = "object_moved", description = "the drawer is open" } } } });
@@ -53,11 +57,23 @@ public sealed class PlannerRegistrationTests
             ["Planner:Llm:ApiKey"] = "secret",
             ["Planner:Llm:MaxRetries"] = "0",
         });
+        var activities = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == LlmPlanner.TelemetrySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activities.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
 
         var plan = await services.GetRequiredService<IPlanner>().PlanAsync(Fixtures.Request("open the drawer"), CancellationToken.None);
 
         Assert.Equal("llm:vllm-model", plan.Planner);
         Assert.Equal("vllm-model", Assert.Single(server.Requests).GetProperty("model").GetString());
+        // One gen_ai span per request, as the OpenTelemetry semantic conventions for generative AI name it.
+        var chat = Assert.Single(activities);
+        Assert.Equal("chat vllm-model", chat.DisplayName);
+        Assert.Equal("vllm-model", chat.GetTagItem("gen_ai.request.model"));
     }
 
     [Fact]

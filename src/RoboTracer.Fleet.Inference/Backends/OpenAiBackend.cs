@@ -1,8 +1,8 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using Grpc.Core;
+using Microsoft.Extensions.AI;
 using OpenAI;
-using OpenAI.Chat;
 using RoboTracer.Fleet.Vision.Answers;
 
 namespace RoboTracer.Fleet.Inference.Backends;
@@ -30,13 +30,18 @@ public sealed class OpenAiBackendOptions
 }
 
 /// <summary>
-/// A backend on any OpenAI-compatible chat endpoint through the official <c>OpenAI</c> package: the image goes
-/// as a data URL, the prompt is TraceSpatial-Bench's general-VLM prompt, temperature 0 for repeatable answers.
+/// A backend on any OpenAI-compatible chat endpoint through Microsoft.Extensions.AI's <see cref="IChatClient"/>
+/// (Microsoft.Extensions.AI.OpenAI over the official <c>OpenAI</c> package): the image goes as a data URL at high
+/// detail, the prompt is TraceSpatial-Bench's general-VLM prompt, temperature 0 for repeatable answers. Each request
+/// is an OpenTelemetry activity of <see cref="TelemetrySourceName"/> (the gen_ai semantic conventions).
 /// </summary>
 public sealed class OpenAiBackend : ITraceBackend
 {
+    /// <summary>The OpenTelemetry activity source and meter of the backend's chat requests.</summary>
+    public const string TelemetrySourceName = "RoboTracer.Fleet.Inference.OpenAi";
+
     private readonly OpenAiBackendOptions _options;
-    private readonly ChatClient? _client;
+    private readonly IChatClient? _client;
     private readonly SemaphoreSlim _slots;
 
     /// <summary>Creates the backend; <paramref name="transport"/> lets tests and hosts supply the HTTP pipeline.</summary>
@@ -60,7 +65,8 @@ public sealed class OpenAiBackend : ITraceBackend
             {
                 clientOptions.Transport = new HttpClientPipelineTransport(transport);
             }
-            _client = new ChatClient(options.Model, new ApiKeyCredential(options.ApiKey), clientOptions);
+            var chat = new OpenAIClient(new ApiKeyCredential(options.ApiKey), clientOptions).GetChatClient(options.Model).AsIChatClient();
+            _client = chat.AsBuilder().UseOpenTelemetry(sourceName: TelemetrySourceName).Build();
         }
     }
 
@@ -90,21 +96,23 @@ public sealed class OpenAiBackend : ITraceBackend
             var request = job.Request;
             var threeD = TracePrompts.WantsThreeD(request, job.Inputs.CanLift);
             var prompt = request.RawPrompt ? request.Instruction : TracePrompts.GeneralVlm(request.Instruction, threeD);
-            var message = new UserChatMessage(
-                ChatMessageContentPart.CreateTextPart(prompt),
-                ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(request.Image.Data.Memory), job.Inputs.Image.MediaType, ChatImageDetailLevel.High));
-            var completion = await _client!.CompleteChatAsync([message], new ChatCompletionOptions
+            var image = new DataContent(request.Image.Data.Memory, job.Inputs.Image.MediaType)
+            {
+                AdditionalProperties = new() { ["detail"] = "high" },
+            };
+            var message = new ChatMessage(ChatRole.User, [new TextContent(prompt), image]);
+            var completion = await _client!.GetResponseAsync([message], new ChatOptions
             {
                 Temperature = 0f,
-                MaxOutputTokenCount = _options.MaxOutputTokens,
+                MaxOutputTokens = _options.MaxOutputTokens,
             }, cancellationToken);
-            var answer = string.Concat(completion.Value.Content.Where(part => part.Kind == ChatMessageContentPartKind.Text).Select(part => part.Text));
+            var answer = completion.Text;
             if (!TraceAnswerParser.TryParse(answer, out var parsed, out var error))
             {
                 return TraceResult.Failure(StatusCode.Internal, $"Model answer could not be parsed: {error}");
             }
             var response = AnswerConversion.ToResponse(answer, parsed!, job.Inputs, threeD);
-            response.Model = completion.Value.Model ?? _options.Model;
+            response.Model = completion.ModelId ?? _options.Model;
             return TraceResult.Success(response);
         }
         catch (ClientResultException ex)
