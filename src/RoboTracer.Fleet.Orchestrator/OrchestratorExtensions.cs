@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using RoboTracer.Fleet.Orchestrator.Api;
 using RoboTracer.Fleet.Orchestrator.Hosting;
 using RoboTracer.Fleet.Orchestrator.Robots;
@@ -32,7 +33,10 @@ internal static class OrchestratorExtensions
         // Binding failures reach BadRequestProblems, which says what was wrong, rather than a bare 400.
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestProblems>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddAuthentication(ApiTokenAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);
+        builder.Services.AddAuthorization();
+        builder.Services.AddFleetOpenApi();
         return builder;
     }
 
@@ -43,12 +47,14 @@ internal static class OrchestratorExtensions
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGrpcService<RobotLinkService>();
         app.MapFleetGrpcServices();
         app.MapTaskEndpoints(options);
         app.MapFleetEndpoints(options);
         app.MapFleetOrleansDashboard(options);
-        app.MapOpenApi();
+        app.MapFleetOpenApi();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -49,6 +50,16 @@ public sealed class OrchestratorHost : IAsyncDisposable
     public RoboTracer.Fleet.EventStore.IEventStore EventStore => _app.Services.GetRequiredService<FleetNode>().Store;
 
     public GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(GrpcAddress);
+
+    /// <summary>
+    /// The REST routes the app mapped under <c>/api</c>, each with its HTTP methods, from the app's own endpoint data
+    /// source: a test that walks these covers a route added later without being edited.
+    /// </summary>
+    public IReadOnlyList<(string Method, RouteEndpoint Endpoint)> ApiRoutes =>
+        [.. _app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (m, e)))];
 
     public static string RobotToken(string robot) => "secret-" + robot["robot-".Length..];
 

@@ -12,6 +12,7 @@ namespace RoboTracer.Fleet.Orchestrator.Api;
 [JsonSerializable(typeof(List<TaskView>))]
 [JsonSerializable(typeof(RobotView))]
 [JsonSerializable(typeof(List<RobotView>))]
+[JsonSerializable(typeof(List<EventView>))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -79,3 +79,15 @@ public sealed record PoseView(double X, double Y, double Z);
 
 /// <summary>The trace a robot executes.</summary>
 public sealed record RobotStepView(string TaskId, int StepIndex, string TraceId, RobotStepState? State, double Progress);
+
+/// <summary>
+/// A recorded event as <c>/api/tasks/{id}/events</c> and the stream show it; <see cref="EventJson"/> writes it straight
+/// from the store, and this type gives the shape its OpenAPI schema.
+/// </summary>
+/// <param name="Position">The event's place in the whole store (the stream's <c>after</c>, SSE <c>id</c>).</param>
+/// <param name="Version">The event's place in its stream, from 1.</param>
+/// <param name="Stream">The stream, e.g. <c>task-{id}</c> or <c>robot-{id}</c>.</param>
+/// <param name="Type">The event's type, e.g. <c>TraceAssigned</c>.</param>
+/// <param name="RecordedAt">When the store recorded it.</param>
+/// <param name="Data">The event's own fields, as stored (camelCase; which fields depends on <paramref name="Type"/>).</param>
+public sealed record EventView(long Position, long Version, string Stream, string Type, DateTimeOffset RecordedAt, System.Text.Json.JsonElement Data);

@@ -12,10 +12,26 @@ internal static class FleetEndpoints
 {
     public static void MapFleetEndpoints(this IEndpointRouteBuilder app, OrchestratorOptions options)
     {
-        var reads = new ApiTokenFilter(options, forReads: true);
-        app.MapGet("/api/robots", RobotsAsync).AddEndpointFilter(reads).WithTags("Robots").WithSummary("Every robot that ever registered, by id.");
-        app.MapGet("/api/blobs/{sha256}", BlobAsync).AddEndpointFilter(reads).WithTags("Blobs").WithSummary("An image or depth buffer by its SHA-256.");
-        app.MapGet("/api/stream", StreamAsync).AddEndpointFilter(reads).WithTags("Stream")
+        app.MapGet("/api/robots", RobotsAsync)
+            .RequireReadToken(options)
+            .Produces<List<RobotView>>()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithTags("Robots")
+            .WithSummary("Every robot that ever registered, by id.");
+        app.MapGet("/api/blobs/{sha256}", BlobAsync)
+            .RequireReadToken(options)
+            .Produces(StatusCodes.Status200OK, contentType: "image/png", additionalContentTypes: ["image/jpeg", "application/octet-stream"])
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithTags("Blobs")
+            .WithSummary("An image or depth buffer by its SHA-256.");
+        app.MapGet("/api/stream", StreamAsync)
+            .RequireReadToken(options)
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithTags("Stream")
             .WithSummary("Server-sent events of every recorded event from ?after= or Last-Event-ID (default: from now), in position order.");
     }
 

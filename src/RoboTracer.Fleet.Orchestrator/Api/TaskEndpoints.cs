@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Metadata;
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Tasks;
 using RoboTracer.Fleet.Grains;
@@ -9,6 +10,7 @@ using RoboTracer.Fleet.Grains.Tasks;
 using RoboTracer.Fleet.Serialization;
 using RoboTracer.Fleet.Orchestrator.Hosting;
 using RoboTracer.Fleet.Orchestrator.Telemetry;
+using RoboTracer.Fleet.Planner;
 
 namespace RoboTracer.Fleet.Orchestrator.Api;
 
@@ -17,17 +19,75 @@ internal static class TaskEndpoints
 {
     public static void MapTaskEndpoints(this IEndpointRouteBuilder app, OrchestratorOptions options)
     {
-        var tasks = app.MapGroup("/api/tasks").WithTags("Tasks");
+        // Every route's statuses are declared (each 4xx/5xx a problem+json): /openapi/v1.json lists what it answers.
+        var tasks = app.MapGroup("/api/tasks").WithTags("Tasks").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         tasks.MapPost("/", SubmitAsync)
-            .AddEndpointFilter(new ApiTokenFilter(options, forReads: false))
+            .RequireToken()
+            .Accepts<SubmitTaskRequest>("application/json")
+            .WithMetadata(AnyContentType.Instance)
+            .Produces<SubmitTaskResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Submits a long-horizon instruction; an Idempotency-Key header makes a retried submission return the same task.");
-        tasks.MapGet("/", ListAsync).AddEndpointFilter(new ApiTokenFilter(options, forReads: true)).WithSummary("Every task, newest first; ?phase= filters.");
-        tasks.MapGet("/{id}", GetAsync).AddEndpointFilter(new ApiTokenFilter(options, forReads: true)).WithSummary("One task.");
-        tasks.MapGet("/{id}/events", EventsAsync).AddEndpointFilter(new ApiTokenFilter(options, forReads: true)).WithSummary("The task's full history, in order.");
-        tasks.MapPost("/{id}/cancel", CancelAsync).AddEndpointFilter(new ApiTokenFilter(options, forReads: false)).WithSummary("Cancels the task and stops its robot.");
+        tasks.MapGet("/", ListAsync)
+            .RequireReadToken(options)
+            .Produces<List<TaskView>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Every task, newest first; ?phase= filters.");
+        tasks.MapGet("/{id}", GetAsync)
+            .RequireReadToken(options)
+            .Produces<TaskView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One task.");
+        tasks.MapGet("/{id}/events", EventsAsync)
+            .RequireReadToken(options)
+            .Produces<List<EventView>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The task's full history, in order.");
+        tasks.MapPost("/{id}/cancel", CancelAsync)
+            .RequireToken()
+            .Produces<TaskView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Cancels the task and stops its robot.");
     }
 
-    private static async Task<IResult> SubmitAsync(SubmitTaskRequest? body, HttpRequest request, FleetNode node, TaskTelemetry telemetry)
+    /// <summary>
+    /// Lets routing choose the route whatever the body's Content-Type, so that the route itself answers 415 to a body
+    /// that is not JSON. Left to routing, the mismatch would pass the route over, and gRPC's catch-all route for
+    /// unknown services (<c>/{service}/{method}</c>, which also matches <c>/api/tasks</c>) then leaves a bare 404.
+    /// The request body's OpenAPI description still comes from the bound parameter (application/json).
+    /// </summary>
+    private sealed class AnyContentType : IAcceptsMetadata
+    {
+        public static readonly AnyContentType Instance = new();
+
+        public IReadOnlyList<string> ContentTypes => [];
+
+        public Type? RequestType => null;
+
+        public bool IsOptional => false;
+    }
+
+    /// <summary>The route needs the API token (<see cref="ApiTokenAuthentication"/>): 401 problem+json without it.</summary>
+    internal static RouteHandlerBuilder RequireToken(this RouteHandlerBuilder route) =>
+        route.RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
+
+    /// <summary>Reads need the API token only when <c>Fleet:RequireTokenForReads</c> is set.</summary>
+    internal static RouteHandlerBuilder RequireReadToken(this RouteHandlerBuilder route, OrchestratorOptions options) =>
+        options.RequireTokenForReads ? route.RequireToken() : route;
+
+    /// <summary>
+    /// The longest instruction a submission may carry: the task's own limit, or the planner's when it is lower (a longer
+    /// one would be accepted here only to fail planning a moment later).
+    /// </summary>
+    internal static int MaxInstructionLength(PlannerOptions planner) => Math.Min(TaskSubmission.MaxInstructionLength, planner.MaxInstructionLength);
+
+    private static async Task<IResult> SubmitAsync(SubmitTaskRequest? body, HttpRequest request, FleetNode node, TaskTelemetry telemetry, PlannerOptions planner)
     {
         if (body?.Instruction is not { } instruction || string.IsNullOrWhiteSpace(instruction))
         {
@@ -45,6 +105,10 @@ internal static class TaskEndpoints
         if (new TaskSubmission(instruction, robot).Problem() is { } invalid)
         {
             return BadRequest($"The instruction was refused: {invalid}.");
+        }
+        if (instruction.Length > MaxInstructionLength(planner))
+        {
+            return BadRequest($"The instruction was refused: it is {instruction.Length} characters long; the planner takes at most {MaxInstructionLength(planner)} (Planner:MaxInstructionLength).");
         }
         var key = request.Headers["Idempotency-Key"].ToString();
         var task = key.Length > 0 ? IdFromKey(key) : TaskId.New();
