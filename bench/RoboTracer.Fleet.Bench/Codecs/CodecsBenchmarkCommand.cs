@@ -10,13 +10,14 @@ namespace RoboTracer.Fleet.Bench.Codecs;
 /// call (native memory of Skia and ImageMagick is not counted), then what each gets right (<see cref="CodecChecks"/>)
 /// and what it adds to a deployment. Each contestant decodes the same files (written by <see cref="Reference"/>), so
 /// decode times compare like for like; encode times go with the size of what each writes. The headline is RGB PNG
-/// decodes per second of <see cref="Ours"/> against <see cref="Peer"/>.
+/// decodes per second of what the fleet ships (<see cref="Ours"/>) against the one managed-only candidate
+/// (<see cref="Peer"/>, StbImageSharp).
 /// </summary>
 internal static class CodecsBenchmarkCommand
 {
-    private const string Ours = "ours";
-    private const string Peer = "skia";
-    private const string Reference = "ours";
+    private const string Ours = "fleet";
+    private const string Peer = "stb";
+    private const string Reference = "fleet";
     private const int Seed = 17;
 
     private static readonly string[] Operations = ["decode_rgb", "decode_depth", "encode_rgb", "encode_rgb_fast", "encode_depth"];
@@ -27,12 +28,12 @@ internal static class CodecsBenchmarkCommand
         var rounds = quick ? 1 : 5;
         var callsPerRound = quick ? 5 : 20;
         var progress = new Progress("codecs");
-        var contestants = new CodecContestant[] { new OursContestant(), new StbContestant(), new SkiaContestant(), new MagickContestant() };
+        var contestants = new CodecContestant[] { new FleetContestant(), new StbContestant(), new SkiaContestant(), new MagickContestant() };
         var inputs = CodecInputs.Make(Seed);
         var reference = contestants.Single(c => c.Name == Reference);
         var rgbPng = reference.EncodeRgb(inputs.Rgb, CodecInputs.Width, CodecInputs.Height);
         var depthPng = reference.EncodeGray16(inputs.Depth, CodecInputs.Width, CodecInputs.Height);
-        var jpeg = new SkiaContestant().EncodeJpeg(inputs.Rgb, CodecInputs.Width, CodecInputs.Height, quality: 90);
+        var jpeg = SkiaContestant.EncodeJpeg(inputs.Rgb, CodecInputs.Width, CodecInputs.Height, quality: 90);
         progress.Report($"inputs: RGB PNG {rgbPng.Length} bytes, depth PNG {depthPng.Length} bytes, JPEG (q90) {jpeg.Length} bytes");
 
         var directory = Directory.CreateTempSubdirectory("fleet-bench-codecs-").FullName;

@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using RoboTracer.Fleet.Vision;
 using SkiaSharp;
 
 namespace RoboTracer.Fleet.Bench.Codecs;
@@ -21,13 +23,9 @@ internal sealed class SkiaContestant : CodecContestant
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var rgbx = new byte[info.BytesSize];
         var result = codec.GetPixels(info, rgbx);
-        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+        if (result != SKCodecResult.Success)
         {
             throw new InvalidOperationException($"skia: {result}");
-        }
-        if (result == SKCodecResult.IncompleteInput)
-        {
-            throw new InvalidOperationException("skia: incomplete input (the rest of the image is left blank)");
         }
         var rgb = new byte[info.Width * info.Height * 3];
         for (int i = 0, o = 0; o < rgb.Length; i += 4, o += 3)
@@ -39,13 +37,10 @@ internal sealed class SkiaContestant : CodecContestant
         return new(rgb, info.Width, info.Height);
     }
 
-    public override byte[] EncodeRgb(byte[] rgb, int width, int height)
-    {
-        return Encode(new SKImageInfo(width, height, SKColorType.Rgb888x, SKAlphaType.Opaque), ToRgbx(rgb, width, height));
-    }
+    // The fleet's RGB encoding is SkiaSharp's (ImageCodec): RGB padded to RGBX, zlib level 6 or 1.
+    public override byte[] EncodeRgb(byte[] rgb, int width, int height) => ImageCodec.EncodePngRgb8(rgb, width, height);
 
-    public override byte[] EncodeRgbFast(byte[] rgb, int width, int height) =>
-        Encode(new SKImageInfo(width, height, SKColorType.Rgb888x, SKAlphaType.Opaque), ToRgbx(rgb, width, height), zlibLevel: 1);
+    public override byte[] EncodeRgbFast(byte[] rgb, int width, int height) => ImageCodec.EncodePngRgb8(rgb, width, height, CompressionLevel.Fastest);
 
     /// <summary>The most Skia gives for 16-bit gray: half floats (11 significant bits), scaled back to 0–65535.</summary>
     public override ushort[] DecodeGray16(byte[] png)
@@ -76,42 +71,17 @@ internal sealed class SkiaContestant : CodecContestant
     }
 
     /// <summary>A JPEG of the RGB triples, for the JPEG reading check (libjpeg-turbo inside Skia).</summary>
-    public byte[] EncodeJpeg(byte[] rgb, int width, int height, int quality)
-    {
-        var rgbx = ToRgbx(rgb, width, height);
-        var info = new SKImageInfo(width, height, SKColorType.Rgb888x, SKAlphaType.Opaque);
-        unsafe
-        {
-            fixed (byte* p = rgbx)
-            {
-                using var pixmap = new SKPixmap(info, (IntPtr)p);
-                using var data = pixmap.Encode(new SKJpegEncoderOptions(quality)) ?? throw new InvalidOperationException("skia: JPEG encode failed");
-                return data.ToArray();
-            }
-        }
-    }
+    public static byte[] EncodeJpeg(byte[] rgb, int width, int height, int quality) => ImageCodec.EncodeJpegRgb8(rgb, width, height, quality);
 
-    private static unsafe byte[] Encode(SKImageInfo info, byte[] pixels, int zlibLevel = 6)
+    private static unsafe byte[] Encode(SKImageInfo info, byte[] pixels)
     {
         fixed (byte* p = pixels)
         {
             using var pixmap = new SKPixmap(info, (IntPtr)p);
-            using var data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, zlibLevel))
+            using var data = pixmap.Encode(SKPngEncoderOptions.Default)
                 ?? throw new NotSupportedException($"skia cannot encode {info.ColorType} as PNG");
             return data.ToArray();
         }
     }
 
-    private static byte[] ToRgbx(byte[] rgb, int width, int height)
-    {
-        var rgbx = new byte[width * height * 4];
-        for (int i = 0, o = 0; i < rgb.Length; i += 3, o += 4)
-        {
-            rgbx[o] = rgb[i];
-            rgbx[o + 1] = rgb[i + 1];
-            rgbx[o + 2] = rgb[i + 2];
-            rgbx[o + 3] = 255;
-        }
-        return rgbx;
-    }
 }
