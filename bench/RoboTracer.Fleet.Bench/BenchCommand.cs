@@ -1,3 +1,4 @@
+using RoboTracer.Fleet.Bench.Codecs;
 using RoboTracer.Fleet.Bench.Eval;
 using RoboTracer.Fleet.Bench.EventStore;
 using RoboTracer.Fleet.Bench.Fleet;
@@ -18,6 +19,7 @@ internal static class BenchCommand
         .Add("pool", PoolBenchmarkCommand.RunAsync)
         .Add("fleet", FleetBenchmarkCommand.RunAsync)
         .Add("eval", EvalBenchmarkCommand.RunAsync)
+        .Add("codecs", CodecsBenchmarkCommand.RunAsync)
         // Not a benchmark: the server under test, run as a child process by `grpc` (see GrpcServerCommand).
         .AddHidden(GrpcServerCommand.Name, GrpcServerCommand.RunAsync)
         // Not a benchmark: the orchestrator under test, run as a child process by `fleet` (see FleetOrchestratorCommand).

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using RoboTracer.Fleet.Vision.Png;
 
 namespace RoboTracer.Fleet.Vision;
 
@@ -117,25 +116,22 @@ public sealed partial class DepthImage
 
     /// <summary>
     /// Decodes a 16-bit grayscale PNG in millimetres (TraceSpatial-Bench's gt_depth.png), where 0 and depths at or
-    /// beyond <paramref name="maxValidDepthMetres"/> (15 m in the bench) are invalid.
+    /// beyond <paramref name="maxValidDepthMetres"/> (15 m in the bench) are invalid. Depth must be lossless: a JPEG
+    /// is refused.
     /// </summary>
-    /// <exception cref="PngFormatException">The bytes are not a decodable PNG.</exception>
-    /// <exception cref="FormatException">The PNG is not 16-bit grayscale.</exception>
+    /// <exception cref="ImageFormatException">
+    /// The bytes are a JPEG, not a decodable PNG, or a PNG that is not 16-bit grayscale; the message says which.
+    /// </exception>
     public static DepthImage FromPng(
-        ReadOnlySpan<byte> png, double maxValidDepthMetres = BenchMaxValidDepthMetres, long maxPixels = PngCodec.DefaultMaxPixels)
+        ReadOnlySpan<byte> png, double maxValidDepthMetres = BenchMaxValidDepthMetres, long maxPixels = ImageCodec.DefaultMaxPixels)
     {
-        var image = PngCodec.Decode(png, maxPixels);
-        if (image.ColorType != PngColorType.Gray || image.BitDepth != 16)
-        {
-            throw new FormatException($"a depth PNG must be 16-bit grayscale in millimetres; this one is {image.Description}");
-        }
-        var millimetres = image.ToGray16();
+        var millimetres = ImageCodec.DecodePngGray16(png, out var width, out var height, maxPixels);
         var metres = new float[millimetres.Length];
         for (var i = 0; i < metres.Length; i++)
         {
             metres[i] = FromMillimetres(millimetres[i], maxValidDepthMetres);
         }
-        return new(metres, image.Width, image.Height);
+        return new(metres, width, height);
     }
 
     /// <summary>
@@ -171,7 +167,7 @@ public sealed partial class DepthImage
         {
             millimetres[i] = ToMillimetres(_metres[i]);
         }
-        return PngCodec.EncodeGray16(millimetres, Width, Height, level);
+        return ImageCodec.EncodePngGray16(millimetres, Width, Height, level);
     }
 
     internal static DepthImage Own(float[] metres, int width, int height) => new(metres, width, height);

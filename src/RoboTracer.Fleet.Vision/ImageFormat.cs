@@ -27,7 +27,7 @@ public static class ImageFormat
     public static bool TrySniff(ReadOnlySpan<byte> bytes, out ImageInfo info, out string? error)
     {
         info = default;
-        if (bytes.StartsWith(PngCodec.Signature))
+        if (bytes.StartsWith(DepthPng.Signature))
         {
             error = SniffPng(bytes, out info);
         }

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using RoboTracer.Fleet.Domain.Geometry;
-using RoboTracer.Fleet.Vision.Png;
 
 namespace RoboTracer.Fleet.Vision;
 
@@ -61,29 +60,18 @@ public sealed class MaskImage
     /// Decodes a mask PNG (TraceSpatial-Bench's mask.png: 255 = the object). A pixel is set when its brightest
     /// colour channel (its gray value, for gray images) is at least <paramref name="threshold"/>; alpha is ignored.
     /// </summary>
-    /// <exception cref="PngFormatException">The bytes are not a decodable PNG.</exception>
-    public static MaskImage FromPng(ReadOnlySpan<byte> png, byte threshold = 128, long maxPixels = PngCodec.DefaultMaxPixels)
+    /// <exception cref="ImageFormatException">The bytes are not a decodable PNG (a JPEG mask is refused: masks are exact).</exception>
+    public static MaskImage FromPng(ReadOnlySpan<byte> png, byte threshold = 128, long maxPixels = ImageCodec.DefaultMaxPixels)
     {
-        var image = PngCodec.Decode(png, maxPixels);
-        var pixels = new bool[(long)image.Width * image.Height];
-        if (image.ColorType is PngColorType.Gray or PngColorType.GrayAlpha)
+        // Gray decodes to equal channels, so the brightest channel is the gray value; for colour it is the brightest
+        // channel rather than luma, so that a pure red or blue mask counts as set.
+        var rgb = ImageCodec.DecodePngRgb8(png, out var info, maxPixels);
+        var pixels = new bool[(long)info.Width * info.Height];
+        for (var i = 0; i < pixels.Length; i++)
         {
-            var gray = image.ToGray8();
-            for (var i = 0; i < pixels.Length; i++)
-            {
-                pixels[i] = gray[i] >= threshold;
-            }
+            pixels[i] = Math.Max(rgb[3 * i], Math.Max(rgb[(3 * i) + 1], rgb[(3 * i) + 2])) >= threshold;
         }
-        else
-        {
-            // Brightest channel rather than luma, so that a pure red or blue mask counts as set.
-            var rgb = image.ToRgb8();
-            for (var i = 0; i < pixels.Length; i++)
-            {
-                pixels[i] = Math.Max(rgb[3 * i], Math.Max(rgb[(3 * i) + 1], rgb[(3 * i) + 2])) >= threshold;
-            }
-        }
-        return new(pixels, image.Width, image.Height);
+        return new(pixels, info.Width, info.Height);
     }
 
     /// <summary>Encodes as an 8-bit gray PNG: 255 set, 0 clear.</summary>
@@ -94,7 +82,7 @@ public sealed class MaskImage
         {
             gray[i] = _pixels[i] ? (byte)255 : (byte)0;
         }
-        return PngCodec.EncodeGray8(gray, Width, Height, level);
+        return ImageCodec.EncodePngGray8(gray, Width, Height, level);
     }
 
     /// <summary>

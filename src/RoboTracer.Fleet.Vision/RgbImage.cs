@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using RoboTracer.Fleet.Vision.Png;
 
 namespace RoboTracer.Fleet.Vision;
 
@@ -50,16 +49,27 @@ public sealed class RgbImage
         }
     }
 
-    /// <summary>Decodes any PNG this codec reads (alpha dropped, 16-bit rounded to 8).</summary>
-    /// <exception cref="PngFormatException">The bytes are not a decodable PNG.</exception>
-    public static RgbImage FromPng(ReadOnlySpan<byte> png, long maxPixels = PngCodec.DefaultMaxPixels)
+    /// <summary>Decodes a PNG or a JPEG, as robots send them (alpha dropped, 16-bit samples reduced to 8 bits).</summary>
+    /// <exception cref="ImageFormatException">The bytes are neither a decodable PNG nor a decodable JPEG.</exception>
+    public static RgbImage Decode(ReadOnlySpan<byte> image, long maxPixels = ImageCodec.DefaultMaxPixels)
     {
-        var image = PngCodec.Decode(png, maxPixels);
-        return new(image.ToRgb8(), image.Width, image.Height);
+        var rgb = ImageCodec.DecodeRgb8(image, out var info, maxPixels);
+        return new(rgb, info.Width, info.Height);
+    }
+
+    /// <summary>Decodes any PNG (every colour type, bit depth and interlacing; alpha dropped, 16-bit samples reduced to 8 bits).</summary>
+    /// <exception cref="ImageFormatException">The bytes are not a decodable PNG.</exception>
+    public static RgbImage FromPng(ReadOnlySpan<byte> png, long maxPixels = ImageCodec.DefaultMaxPixels)
+    {
+        var rgb = ImageCodec.DecodePngRgb8(png, out var info, maxPixels);
+        return new(rgb, info.Width, info.Height);
     }
 
     /// <summary>Encodes as an 8-bit RGB PNG.</summary>
-    public byte[] ToPng(CompressionLevel level = CompressionLevel.Optimal) => PngCodec.EncodeRgb8(_pixels, Width, Height, level);
+    public byte[] ToPng(CompressionLevel level = CompressionLevel.Optimal) => ImageCodec.EncodePngRgb8(_pixels, Width, Height, level);
+
+    /// <summary>Encodes as a baseline JPEG of <paramref name="quality"/> (1–100): lossy, for RGB only.</summary>
+    public byte[] ToJpeg(int quality = 90) => ImageCodec.EncodeJpegRgb8(_pixels, Width, Height, quality);
 
     internal static RgbImage Own(byte[] pixels, int width, int height) => new(pixels, width, height);
 

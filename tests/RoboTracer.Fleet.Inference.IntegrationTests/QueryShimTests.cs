@@ -137,6 +137,25 @@ public sealed class QueryShimTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_RoboRefer_form_takes_a_jpeg_image()
+    {
+        var (status, body) = await PostAsync(new { image_url = new[] { Convert.ToBase64String(TestInputs.Jpeg) }, depth_url = Array.Empty<string>(), enable_depth = 0, text = "Point to the red cup." });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("[(500, 500), (250, 750)]", body.GetProperty("answer").GetString());
+    }
+
+    [Fact]
+    public async Task A_jpeg_depth_is_refused_because_depth_must_be_lossless()
+    {
+        var (status, body) = await PostAsync(new { image_url = new[] { Convert.ToBase64String(TestInputs.Png) }, depth_url = new[] { Convert.ToBase64String(TestInputs.Jpeg) }, enable_depth = 1, text = "Point to the red cup." });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("depth is not a 16-bit PNG of millimetres: depth must be lossless", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_model.Received);
+    }
+
+    [Fact]
     public async Task Enable_spatial_as_a_json_boolean_is_understood()
     {
         var (status, body) = await PostAsync(new

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using Google.Protobuf;
 using RoboTracer.Fleet.Contracts.V1;
-using RoboTracer.Fleet.Vision.Png;
 
 namespace RoboTracer.Fleet.Inference.IntegrationTests;
 
@@ -14,8 +13,11 @@ internal static class TestInputs
     public const double Cx = (Width - 1) / 2.0;
     public const double Cy = (Height - 1) / 2.0;
 
-    public static readonly byte[] Png = PngCodec.EncodeRgb8(
+    public static readonly byte[] Png = Vision.ImageCodec.EncodePngRgb8(
         [.. Enumerable.Range(0, Width * Height * 3).Select(i => (byte)(i % 251))], Width, Height);
+
+    /// <summary>The same pixels as a JPEG, as a robot's camera may send them.</summary>
+    public static readonly byte[] Jpeg = Vision.RgbImage.FromPng(Png).ToJpeg();
 
     public static Contracts.V1.DepthImage Depth16(double metres, int width = Width, int height = Height)
     {

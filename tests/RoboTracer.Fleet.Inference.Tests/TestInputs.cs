@@ -4,7 +4,6 @@ using RoboTracer.Fleet.Contracts.V1;
 using RoboTracer.Fleet.Inference.Backends;
 using RoboTracer.Fleet.Inference.Worker;
 using RoboTracer.Fleet.Vision;
-using RoboTracer.Fleet.Vision.Png;
 
 namespace RoboTracer.Fleet.Inference.Tests;
 
@@ -16,7 +15,7 @@ internal static class TestInputs
 
     /// <summary>A grey PNG of the given size.</summary>
     public static byte[] Png(int width = Width, int height = Height) =>
-        PngCodec.EncodeRgb8(Enumerable.Repeat((byte)128, width * height * 3).ToArray(), width, height);
+        ImageCodec.EncodePngRgb8(Enumerable.Repeat((byte)128, width * height * 3).ToArray(), width, height);
 
     /// <summary>The start of a baseline JPEG up to its frame header: enough for the worker's format sniffing.</summary>
     public static byte[] JpegHeader(int width = Width, int height = Height)

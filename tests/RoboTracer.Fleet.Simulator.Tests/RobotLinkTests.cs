@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using RoboTracer.Fleet.Contracts.V1;
 using RoboTracer.Fleet.Inference.Worker;
 using RoboTracer.Fleet.Simulator.Tests.Infrastructure;
-using RoboTracer.Fleet.Vision.Png;
 
 namespace RoboTracer.Fleet.Simulator.Tests;
 
@@ -38,9 +37,11 @@ public sealed class RobotLinkTests
         var observation = await orchestrator.Link.NextObservationAsync();
 
         var k = observation.Intrinsics;
-        var png = PngCodec.Decode(observation.Image.Data.Span);
+        var png = Vision.RgbImage.FromPng(observation.Image.Data.Span);
         Assert.Equal("image/png", observation.Image.MediaType);
-        Assert.Equal((160, 120, 8, PngColorType.Rgb), (png.Width, png.Height, png.BitDepth, png.ColorType));
+        Assert.Equal((160, 120), (png.Width, png.Height));
+        // IHDR (PNG spec §11.2.2): bit depth 8, colour type 2 (RGB).
+        Assert.Equal((8, 2), (observation.Image.Data[24], observation.Image.Data[25]));
         Assert.Equal((k.Width, k.Height), (observation.Depth.Width, observation.Depth.Height));
         Assert.Equal(DepthEncoding._16Uc1, observation.Depth.Encoding);
         Assert.Equal(160 * 120 * 2, observation.Depth.Data.Length);

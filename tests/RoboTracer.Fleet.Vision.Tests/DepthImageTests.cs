@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using RoboTracer.Fleet.Domain.Geometry;
-using RoboTracer.Fleet.Vision.Png;
 
 namespace RoboTracer.Fleet.Vision.Tests;
 
@@ -80,7 +79,7 @@ public sealed class DepthImageTests
     public void Bench_png_treats_zero_and_fifteen_metres_or_more_as_invalid()
     {
         ushort[] millimetres = [0, 14999, 15000, 40000, 850, 1];
-        var png = PngCodec.EncodeGray16(millimetres, 3, 2);
+        var png = ImageCodec.EncodePngGray16(millimetres, 3, 2);
 
         var depth = DepthImage.FromPng(png);
 
@@ -91,9 +90,9 @@ public sealed class DepthImageTests
     [Fact]
     public void Eight_bit_png_is_not_a_depth_image()
     {
-        var png = PngCodec.EncodeGray8([1, 2], 2, 1);
+        var png = ImageCodec.EncodePngGray8([1, 2], 2, 1);
 
-        var error = Assert.Throws<FormatException>(() => DepthImage.FromPng(png));
+        var error = Assert.Throws<ImageFormatException>(() => DepthImage.FromPng(png));
 
         Assert.Equal("a depth PNG must be 16-bit grayscale in millimetres; this one is 8-bit grayscale", error.Message);
     }

@@ -1,4 +1,3 @@
-using RoboTracer.Fleet.Vision.Png;
 
 namespace RoboTracer.Fleet.Vision.Tests;
 
@@ -17,7 +16,7 @@ public sealed class ImageFormatTests
     [Fact]
     public void Sniffs_png_size_from_its_header()
     {
-        var png = PngCodec.EncodeGray8(new byte[13 * 7], 13, 7);
+        var png = ImageCodec.EncodePngGray8(new byte[13 * 7], 13, 7);
 
         var info = ImageFormat.Sniff(png);
 
@@ -76,7 +75,7 @@ public sealed class ImageFormatTests
     [Fact]
     public void Truncated_png_header_is_reported()
     {
-        var png = PngCodec.EncodeGray8([1], 1, 1);
+        var png = ImageCodec.EncodePngGray8([1], 1, 1);
 
         Assert.Equal("PNG is truncated before its header (IHDR)", Assert.Throws<FormatException>(() => ImageFormat.Sniff(png.AsSpan(0, 20))).Message);
     }

@@ -1,6 +1,5 @@
 using RoboTracer.Fleet.Domain.Geometry;
-using RoboTracer.Fleet.Vision.Png;
-using RoboTracer.Fleet.Vision.Tests.Png;
+using RoboTracer.Fleet.Vision.Tests.Codecs;
 
 namespace RoboTracer.Fleet.Vision.Tests;
 
@@ -9,7 +8,7 @@ public sealed class ImageTests
     [Fact]
     public void Rgb_image_round_trips_through_png()
     {
-        var rgb = PngRoundTripTests.RandomBytes(20 * 10 * 3, seed: 9);
+        var rgb = RoundTripTests.RandomBytes(20 * 10 * 3, seed: 9);
         var image = new RgbImage(20, 10, rgb);
 
         var back = RgbImage.FromPng(image.ToPng());
@@ -21,7 +20,7 @@ public sealed class ImageTests
     [Fact]
     public void Rgb_image_reads_gray_and_palette_pngs_as_colour()
     {
-        var gray = RgbImage.FromPng(PngCodec.EncodeGray8([0, 200], 2, 1));
+        var gray = RgbImage.FromPng(ImageCodec.EncodePngGray8([0, 200], 2, 1));
 
         Assert.Equal([0, 0, 0, 200, 200, 200], gray.Pixels.ToArray());
     }
@@ -38,7 +37,7 @@ public sealed class ImageTests
     [Fact]
     public void Mask_reads_the_bench_convention_and_round_trips()
     {
-        var mask = MaskImage.FromPng(PngCodec.EncodeGray8([0, 255, 127, 128], 2, 2));
+        var mask = MaskImage.FromPng(ImageCodec.EncodePngGray8([0, 255, 127, 128], 2, 2));
 
         Assert.Equal([false, true, false, true], mask.Pixels.ToArray());
         Assert.Equal(2, mask.Count);
@@ -48,7 +47,7 @@ public sealed class ImageTests
     [Fact]
     public void Mask_from_a_colour_png_uses_the_brightest_channel()
     {
-        var mask = MaskImage.FromPng(PngCodec.EncodeRgb8([255, 0, 0, 10, 10, 10, 0, 0, 200], 3, 1));
+        var mask = MaskImage.FromPng(ImageCodec.EncodePngRgb8([255, 0, 0, 10, 10, 10, 0, 0, 200], 3, 1));
 
         Assert.Equal([true, false, true], mask.Pixels.ToArray());
     }

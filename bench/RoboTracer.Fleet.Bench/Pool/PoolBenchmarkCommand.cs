@@ -11,7 +11,6 @@ using RoboTracer.Fleet.Bench.Harness;
 using RoboTracer.Fleet.Contracts.V1;
 using RoboTracer.Fleet.Inference;
 using RoboTracer.Fleet.Inference.Pool;
-using RoboTracer.Fleet.Vision.Png;
 
 namespace RoboTracer.Fleet.Bench.Pool;
 
@@ -184,7 +183,7 @@ internal static class PoolBenchmarkCommand
     {
         const int width = 64;
         const int height = 48;
-        var png = PngCodec.EncodeRgb8(new byte[width * height * 3], width, height);
+        var png = Vision.ImageCodec.EncodePngRgb8(new byte[width * height * 3], width, height);
         return new TraceRequest
         {
             Instruction = "pick up the red cup and place it on the plate",

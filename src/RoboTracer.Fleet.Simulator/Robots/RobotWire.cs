@@ -3,7 +3,6 @@ using Google.Protobuf;
 using RoboTracer.Fleet.Contracts.V1;
 using RoboTracer.Fleet.Domain.Geometry;
 using RoboTracer.Fleet.Simulator.Scenes;
-using RoboTracer.Fleet.Vision.Png;
 using Point3D = RoboTracer.Fleet.Domain.Geometry.Point3D;
 using WirePoint3D = RoboTracer.Fleet.Contracts.V1.Point3D;
 
@@ -56,7 +55,7 @@ internal static class RobotWire
             observation.Image = new Image
             {
                 Data = ByteString.CopyFrom(rendering.Rgb.ToPng(CompressionLevel.Fastest)),
-                MediaType = PngCodec.MediaType,
+                MediaType = Vision.ImageCodec.PngMediaType,
             };
             observation.Depth = new Contracts.V1.DepthImage
             {

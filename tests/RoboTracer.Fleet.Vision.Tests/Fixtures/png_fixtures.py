@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """An independent PNG writer and reader (zlib + struct only), to cross-check RoboTracer.Fleet.Vision's codec.
 
-  png_fixtures.py write DIR   writes one PNG per case below into DIR; the pixel patterns are mirrored in
-                              PythonPngCrossCheckTests.cs
+  png_fixtures.py write DIR   writes one PNG per case below into DIR, and beside each NAME.png the pixels a reader
+                              must get: NAME.rgb (8-bit RGB; alpha dropped, 16-bit samples rounded to 8 bits) and,
+                              for 16-bit gray, NAME.gray16 (the samples, big-endian); the patterns are mirrored in
+                              the PNG tests, and the codecs bench reads the expected files
   png_fixtures.py read FILE   decodes a non-interlaced PNG and prints one JSON line: width, height, bit depth,
                               colour type and the SHA-256 of the unfiltered scanlines (no filter bytes)
 """
@@ -66,8 +68,11 @@ def pack_row(samples, bit_depth):
     return bytes(out)
 
 
-def write_png(path, width, height, bit_depth, color_type, sample_rows, filter_of_row, idat_parts=1, extra_chunks=()):
-    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[color_type]
+# Adam7 passes (PNG spec §8.2): first column, first row, column step, row step.
+ADAM7 = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+
+
+def filtered_image(width, height, channels, bit_depth, sample_rows, filter_of_row):
     bpp = max(1, channels * bit_depth // 8)
     stride = (width * channels * bit_depth + 7) // 8
     prior = bytes(stride)
@@ -78,9 +83,25 @@ def write_png(path, width, height, bit_depth, color_type, sample_rows, filter_of
         raw.append(kind)
         raw += filter_row(kind, row, prior, bpp)
         prior = row
+    return raw
+
+
+def write_png(path, width, height, bit_depth, color_type, sample_rows, filter_of_row, idat_parts=1, extra_chunks=(),
+              interlaced=False):
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[color_type]
+    if interlaced:
+        # Each pass is a small image of its own, filtered from its own first row (§8.2).
+        raw = bytearray()
+        for x0, y0, dx, dy in ADAM7:
+            columns, rows = range(x0, width, dx), range(y0, height, dy)
+            if len(columns) and len(rows):
+                sub = [sum((sample_rows[y][x * channels:(x + 1) * channels] for x in columns), []) for y in rows]
+                raw += filtered_image(len(columns), len(rows), channels, bit_depth, sub, filter_of_row)
+    else:
+        raw = filtered_image(width, height, channels, bit_depth, sample_rows, filter_of_row)
     compressed = zlib.compress(bytes(raw), 9)
     cuts = [len(compressed) * i // idat_parts for i in range(idat_parts + 1)]
-    body = chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, 0))
+    body = chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, 1 if interlaced else 0))
     for kind, data in extra_chunks:
         body += chunk(kind, data)
     # An ancillary chunk the decoder must skip.
@@ -90,6 +111,28 @@ def write_png(path, width, height, bit_depth, color_type, sample_rows, filter_of
     body += chunk(b"IEND", b"")
     with open(path, "wb") as f:
         f.write(SIGNATURE + body)
+    write_expected(path[:-len(".png")], bit_depth, color_type, sample_rows, extra_chunks)
+
+
+def write_expected(stem, bit_depth, color_type, sample_rows, extra_chunks):
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[color_type]
+    palette = dict(extra_chunks).get(b"PLTE", b"")
+    to8 = lambda s: s if bit_depth == 8 else (s * 255 + 32767) // 65535 if bit_depth == 16 else s * 255 // ((1 << bit_depth) - 1)
+    rgb = bytearray()
+    for row in sample_rows:
+        for x in range(0, len(row), channels):
+            pixel = row[x:x + channels]
+            if color_type == 3:
+                rgb += palette[3 * pixel[0]:3 * pixel[0] + 3]
+            elif color_type in (0, 4):
+                rgb += bytes([to8(pixel[0])] * 3)
+            else:
+                rgb += bytes(to8(v) for v in pixel[:3])
+    with open(stem + ".rgb", "wb") as f:
+        f.write(bytes(rgb))
+    if bit_depth == 16 and color_type == 0:
+        with open(stem + ".gray16", "wb") as f:
+            f.write(b"".join(struct.pack(">H", s) for row in sample_rows for s in row))
 
 
 def write_all(directory):
@@ -115,6 +158,10 @@ def write_all(directory):
               [[(x * y + x) % 2 for x in range(13)] for y in range(5)], lambda y: y % 5)
     write_png(f"{directory}/gray2.png", 5, 5, 2, 0,
               [[(x + y) % 4 for x in range(5)] for y in range(5)], lambda y: (y + 4) % 5)
+    write_png(f"{directory}/rgb8_interlaced.png", 11, 9, 8, 2,
+              [sum((rgb(x, y) for x in range(11)), []) for y in range(9)], lambda y: (y + 1) % 5, interlaced=True)
+    write_png(f"{directory}/gray16_interlaced.png", 10, 9, 16, 0,
+              [[(x * 7411 + y * 2003) % 65536 for x in range(10)] for y in range(9)], lambda y: y % 5, interlaced=True)
 
 
 def read(path):

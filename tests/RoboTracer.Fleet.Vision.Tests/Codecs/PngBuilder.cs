@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace RoboTracer.Fleet.Vision.Tests.Png;
+namespace RoboTracer.Fleet.Vision.Tests.Codecs;
 
 /// <summary>
 /// Builds PNG files chunk by chunk for tests, with its own bit-by-bit CRC-32 (not the codec's table), so
