@@ -4,6 +4,7 @@ using RoboTracer.Fleet.Bench.EventStore;
 using RoboTracer.Fleet.Bench.Fleet;
 using RoboTracer.Fleet.Bench.Grains;
 using RoboTracer.Fleet.Bench.Grpc;
+using RoboTracer.Fleet.Bench.Onnx;
 using RoboTracer.Fleet.Bench.Pool;
 using RoboTracer.Fleet.Bench.Harness;
 
@@ -20,6 +21,7 @@ internal static class BenchCommand
         .Add("fleet", FleetBenchmarkCommand.RunAsync)
         .Add("eval", EvalBenchmarkCommand.RunAsync)
         .Add("codecs", CodecsBenchmarkCommand.RunAsync)
+        .Add("onnx", OnnxBenchmarkCommand.RunAsync)
         // Not a benchmark: the server under test, run as a child process by `grpc` (see GrpcServerCommand).
         .AddHidden(GrpcServerCommand.Name, GrpcServerCommand.RunAsync)
         // Not a benchmark: the orchestrator under test, run as a child process by `fleet` (see FleetOrchestratorCommand).

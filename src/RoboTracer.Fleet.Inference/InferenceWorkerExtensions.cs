@@ -3,6 +3,7 @@ using Grpc.HealthCheck;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using RoboTracer.Fleet.Inference.Backends;
+using RoboTracer.Fleet.Inference.Backends.Onnx;
 using RoboTracer.Fleet.Inference.Batching;
 using RoboTracer.Fleet.Inference.Worker;
 using RoboTracer.Fleet.ServiceDefaults;
@@ -15,8 +16,8 @@ public static class InferenceWorkerExtensions
     /// <summary>
     /// Registers the worker: the named Kestrel endpoints, gRPC with health (the worker's state, under "" and
     /// <see cref="WorkerState.ServiceName"/>) and reflection, the backends configured under
-    /// <c>Inference:Backends</c> (geometric always, unless disabled; simulated, robotracer-http and openai when
-    /// configured), each behind its batcher, and the warm-up/drain lifecycle.
+    /// <c>Inference:Backends</c> (geometric always, unless disabled; simulated, robotracer-http, openai and onnx
+    /// when configured), each behind its batcher, and the warm-up/drain lifecycle.
     /// </summary>
     public static WebApplicationBuilder AddInferenceWorker(this WebApplicationBuilder builder)
     {
@@ -39,7 +40,7 @@ public static class InferenceWorkerExtensions
         builder.Services.AddSingleton<TracingWorker>();
         builder.Services.AddSingleton<SpatialTracerService>();
         builder.Services.AddSingleton<QueryEndpoint>();
-        builder.Services.AddSingleton(sp => new BackendRegistry(CreateBackends(configuration.GetSection($"{InferenceWorkerOptions.Section}:Backends"))
+        builder.Services.AddSingleton(sp => new BackendRegistry(CreateBackends(configuration.GetSection($"{InferenceWorkerOptions.Section}:Backends"), sp.GetRequiredService<ILoggerFactory>())
             .Select(entry => new BackendBatcher(entry.Backend, entry.Batching, sp.GetRequiredService<InferenceMetrics>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger($"RoboTracer.Fleet.Inference.Batcher.{entry.Backend.Name}")))));
         builder.Services.AddHostedService<WorkerLifecycle>();
         return builder;
@@ -61,7 +62,7 @@ public static class InferenceWorkerExtensions
         return app;
     }
 
-    private static IEnumerable<(ITraceBackend Backend, BatcherOptions Batching)> CreateBackends(IConfigurationSection backends)
+    private static IEnumerable<(ITraceBackend Backend, BatcherOptions Batching)> CreateBackends(IConfigurationSection backends, ILoggerFactory loggers)
     {
         var geometric = backends.GetSection("geometric");
         if (geometric.GetValue("Enabled", defaultValue: true))
@@ -83,6 +84,11 @@ public static class InferenceWorkerExtensions
         if (openai.Exists())
         {
             yield return (new OpenAiBackend(openai.Get<OpenAiBackendOptions>() ?? new()), Batching(openai));
+        }
+        var onnx = backends.GetSection("onnx");
+        if (onnx.Exists())
+        {
+            yield return (new OnnxBackend(onnx.Get<OnnxBackendOptions>() ?? new(), loggers.CreateLogger<OnnxBackend>()), Batching(onnx));
         }
     }
 

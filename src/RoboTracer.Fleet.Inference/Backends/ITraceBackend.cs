@@ -17,6 +17,12 @@ public interface ITraceBackend
     /// <summary>The model identifier reported in responses.</summary>
     string Model { get; }
 
+    /// <summary>
+    /// Where the model runs in this process: ONNX Runtime's execution provider (<c>CUDAExecutionProvider</c>,
+    /// <c>CPUExecutionProvider</c>) once warm; null for a backend that runs no model in-process.
+    /// </summary>
+    string? ExecutionProvider => null;
+
     /// <summary>Readies the backend (load weights, check the model server); the worker is NOT_SERVING until done.</summary>
     Task WarmUpAsync(CancellationToken cancellationToken);
 

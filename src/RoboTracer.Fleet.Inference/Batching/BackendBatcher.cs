@@ -95,6 +95,8 @@ public sealed partial class BackendBatcher : IAsyncDisposable
             // The host's drain and the DI container both dispose the registry: the second call must be harmless.
             await _stopping.CancelAsync();
             _stopping.Dispose();
+            // Every executor has finished: no batch can be using the backend's resources (model sessions) now.
+            (_backend as IDisposable)?.Dispose();
         }
     }
 

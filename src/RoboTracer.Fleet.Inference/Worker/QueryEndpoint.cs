@@ -38,7 +38,11 @@ public sealed class QueryEndpoint(TracingWorker worker, IOptions<InferenceWorker
             var response = await worker.TraceAsync(request, () => false, context.RequestAborted);
             var image = Vision.ImageFormat.Sniff(request.Image.Data.Span);
             var answer = FormatAnswer(response, request.Output == TraceOutput._3D, image.Width, image.Height);
-            return roboRefer ? Results.Json(new { result = 1, answer }) : Results.Json(new { answer });
+            // Beside the answer the clients read: who answered, and for an in-process model where it ran.
+            var provider = worker.ExecutionProvider(response.Backend);
+            return roboRefer
+                ? Results.Json(new { result = 1, answer, backend = response.Backend, model = response.Model, execution_provider = provider })
+                : Results.Json(new { answer, backend = response.Backend, model = response.Model, execution_provider = provider });
         }
         catch (QueryException ex)
         {

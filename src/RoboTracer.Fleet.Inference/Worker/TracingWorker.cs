@@ -18,6 +18,9 @@ public sealed class TracingWorker(WorkerState state, BackendRegistry backends, I
     /// <summary>Names of the backends this worker serves.</summary>
     public IReadOnlyCollection<string> Backends => backends.Names;
 
+    /// <summary>The execution provider <paramref name="backend"/> runs its model on, or null (no in-process model, or no such backend).</summary>
+    public string? ExecutionProvider(string backend) => backends.Names.Contains(backend) ? backends.Get(backend).Backend.ExecutionProvider : null;
+
     /// <summary>Traces <paramref name="request"/>; failures are <see cref="RpcException"/> with a precise status.</summary>
     public async Task<TraceResponse> TraceAsync(TraceRequest request, Func<bool> deadlineExceeded, CancellationToken cancellationToken)
     {

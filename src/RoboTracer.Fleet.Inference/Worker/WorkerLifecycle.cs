@@ -31,7 +31,19 @@ public sealed partial class WorkerLifecycle(WorkerState state, BackendRegistry b
     {
         foreach (var batcher in backends.All)
         {
-            await batcher.Backend.WarmUpAsync(cancellationToken);
+            try
+            {
+                await batcher.Backend.WarmUpAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A backend that cannot load (a missing model, one that does not fit its contract) leaves the worker
+                // up but NOT_SERVING, saying why: health checks and the pool route around it, and the operator reads
+                // the reason here and in every refusal, instead of a crash loop or a failure at the first request.
+                LogWarmUpFailed(logger, batcher.Backend.Name, ex.Message, ex);
+                state.MarkFailed($"Backend '{batcher.Backend.Name}' failed to load: {ex.Message}");
+                return;
+            }
             LogWarm(logger, batcher.Backend.Name, batcher.Backend.Model);
         }
         state.MarkServing();
@@ -62,6 +74,9 @@ public sealed partial class WorkerLifecycle(WorkerState state, BackendRegistry b
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Backend {Backend} ready (model {Model})")]
     private static partial void LogWarm(ILogger logger, string backend, string model);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Backend {Backend} failed to load; the worker stays NOT_SERVING: {Reason}")]
+    private static partial void LogWarmUpFailed(ILogger logger, string backend, string reason, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Draining: NOT_SERVING, waiting for {InFlight} in-flight requests")]
     private static partial void LogDraining(ILogger logger, int inFlight);

@@ -23,10 +23,12 @@ public sealed class WorkerState(HealthServiceImpl health, CancellationToken stop
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _phase;
     private int _inFlight;
+    private string? _failure;
 
     private const int Warming = 0;
     private const int Serving = 1;
     private const int Draining = 2;
+    private const int Failed = 3;
 
     /// <summary>Requests being served now.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
@@ -39,6 +41,7 @@ public sealed class WorkerState(HealthServiceImpl health, CancellationToken stop
     {
         Warming => "Worker is warming up; retry on another worker.",
         Serving when !stopping.IsCancellationRequested => null,
+        Failed => _failure,
         _ => "Worker is draining for shutdown; retry on another worker.",
     };
 
@@ -52,6 +55,16 @@ public sealed class WorkerState(HealthServiceImpl health, CancellationToken stop
         {
             Publish(ServingStatus.Serving);
         }
+    }
+
+    /// <summary>
+    /// Warm-up failed (a backend could not load its model): the worker stays NOT_SERVING for good, and refuses
+    /// requests with <paramref name="reason"/>. Only from warming; a drain that began first keeps its own reason.
+    /// </summary>
+    public void MarkFailed(string reason)
+    {
+        Volatile.Write(ref _failure, reason);
+        Interlocked.CompareExchange(ref _phase, Failed, Warming);
     }
 
     /// <summary>Stops taking requests and completes when the last in-flight one has finished.</summary>

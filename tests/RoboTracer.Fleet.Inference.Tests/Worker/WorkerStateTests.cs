@@ -30,6 +30,22 @@ public sealed class WorkerStateTests : IDisposable
     }
 
     [Fact]
+    public void A_worker_whose_warm_up_failed_stays_not_serving_and_refuses_with_the_reason()
+    {
+        var state = new WorkerState(_health, _stopping.Token);
+        state.MarkWarming();
+        state.MarkFailed("Backend 'onnx' failed to load: no such model.");
+        state.MarkServing();
+
+        var ex = Assert.Throws<RpcException>(() => state.Admit());
+
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        Assert.Equal("Backend 'onnx' failed to load: no such model.", ex.Status.Detail);
+        Assert.False(state.IsServing);
+        Assert.Equal(ServingStatus.NotServing, Status(WorkerState.ServiceName));
+    }
+
+    [Fact]
     public void A_serving_worker_admits_and_counts_requests()
     {
         var state = new WorkerState(_health, _stopping.Token);
