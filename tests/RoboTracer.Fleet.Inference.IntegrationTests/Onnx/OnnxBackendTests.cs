@@ -50,6 +50,28 @@ public sealed class OnnxBackendTests(OnnxTestModels models) : IClassFixture<Onnx
     }
 
     [Fact]
+    public async Task A_JPEG_image_reaches_the_model_as_its_decoded_colours()
+    {
+        using var backend = await LoadAsync("probe");
+        var request = OnnxRequests.Request(3, 2, seed: 1);
+        // One flat colour: JPEG keeps it to within a level or two, where a pattern of 6 pixels would smear.
+        byte[] flat = [.. Enumerable.Range(0, 3 * 2).SelectMany(_ => new byte[] { 200, 120, 40 })];
+        request.Image = new Image { Data = Google.Protobuf.ByteString.CopyFrom(new Vision.RgbImage(3, 2, flat).ToJpeg(quality: 100)), MediaType = "image/jpeg" };
+
+        var result = Assert.Single(await backend.TraceBatchAsync([OnnxRequests.Job(request)], default));
+
+        Assert.True(result.Response is not null, result.Error?.Detail);
+        var points = Assert.IsType<TraceResponse>(result.Response).Points3D;
+        for (var i = 0; i < 6; i++)
+        {
+            // Two levels of 255 after the (v / 255 - mean) / std scaling.
+            Assert.Equal(Normalised(flat, i, 0), points[i].X, tolerance: 2 / 255.0 / Std[0]);
+            Assert.Equal(Normalised(flat, i, 1), points[i].Y, tolerance: 2 / 255.0 / Std[1]);
+            Assert.Equal(Normalised(flat, i, 2), points[i].Z, tolerance: 2 / 255.0 / Std[2]);
+        }
+    }
+
+    [Fact]
     public async Task A_batch_is_one_stacked_run_that_equals_its_items_run_one_by_one()
     {
         using var backend = await LoadAsync("probe");

@@ -128,10 +128,6 @@ public sealed partial class OnnxBackend : ITraceBackend, IDisposable
         {
             return $"model {_modelName} answers in camera-frame metres: send intrinsics, so that its points can be given in pixels too.";
         }
-        if (image.Kind != ImageKind.Png)
-        {
-            return $"backend onnx reads PNG images; this one is {image.MediaType}.";
-        }
         IReadOnlyList<int>? tokens = null;
         if (loaded.Tokenizer is { } tokenizer)
         {
@@ -144,7 +140,7 @@ public sealed partial class OnnxBackend : ITraceBackend, IDisposable
         RgbImage rgb;
         try
         {
-            rgb = RgbImage.FromPng(job.Request.Image.Data.Span);
+            rgb = RgbImage.Decode(job.Request.Image.Data.Span);
         }
         catch (FormatException ex)
         {
