@@ -33,6 +33,11 @@ internal sealed class CliContext
     public static CliContext ForProcess()
     {
         var console = AnsiConsole.Console;
+        // COLUMNS, as shells export it, wins over what the terminal says (and is all there is when output is piped).
+        if (Columns(System.Environment.GetEnvironmentVariable("COLUMNS")) is { } columns)
+        {
+            console.Profile.Width = columns;
+        }
         return new CliContext
         {
             Out = System.Console.Out,
@@ -45,7 +50,8 @@ internal sealed class CliContext
     }
 
     /// <summary>
-    /// A context writing to <paramref name="output"/> and <paramref name="error"/> with a 200-column width and the
+    /// A context writing to <paramref name="output"/> and <paramref name="error"/> 200 columns wide (or COLUMNS of the
+    /// environment) with the
     /// given environment; plain text, or, when <paramref name="interactive"/>, ANSI as a terminal would get it.
     /// </summary>
     public static CliContext ForWriters(
@@ -60,8 +66,8 @@ internal sealed class CliContext
             // No CI/terminal detection: the output must not depend on where the tests run.
             Enrichment = new ProfileEnrichment { UseDefaultEnrichers = false },
         });
-        console.Profile.Width = 200;
         var variables = environment ?? new Dictionary<string, string?>();
+        console.Profile.Width = Columns(variables.GetValueOrDefault("COLUMNS")) ?? 200;
         return new CliContext
         {
             Out = output,
@@ -72,4 +78,8 @@ internal sealed class CliContext
             Time = time ?? TimeProvider.System,
         };
     }
+
+    /// <summary>A usable <c>COLUMNS</c> value (20 or more), or null.</summary>
+    private static int? Columns(string? text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var columns) && columns >= 20 ? columns : null;
 }

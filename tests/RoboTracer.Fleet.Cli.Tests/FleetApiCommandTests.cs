@@ -96,9 +96,9 @@ public sealed class FleetApiCommandTests : IAsyncLifetime
         Assert.Equal("t1", run.Lines[0]);
         var text = run.Out;
         Assert.Equal(1, Count(text, "planned 2 steps by rule"));
-        Assert.Equal(1, Count(text, "step 0: trace tr-0 with 3 points to sim-1"));
+        Assert.Equal(1, Count(text, "step 1: trace tr-0 with 3 points to sim-1"));
         Assert.Equal(2, Count(text, "executing 50%"));
-        Assert.Equal(1, Count(text, "step 1: succeeded: placed"));
+        Assert.Equal(1, Count(text, "step 2: succeeded: placed"));
         Assert.DoesNotContain("RobotReserved", text, StringComparison.Ordinal);
         Assert.Equal("task t1 completed: 2/2 steps", run.LastLine);
         // History first, then the stream from just after it (never from the start, never from "now").
@@ -161,7 +161,7 @@ public sealed class FleetApiCommandTests : IAsyncLifetime
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var row = run.Lines.Single(l => l.Contains("sim-1", StringComparison.Ordinal));
-        foreach (var cell in (string[])["Arm", "table-sim-1", "Online", "80%", "t9", "1 Executing 25%"])
+        foreach (var cell in (string[])["Arm", "table-sim-1", "Online", "80%", "t9", "2 Executing 25%"])
         {
             Assert.Contains(cell, row, StringComparison.Ordinal);
         }
@@ -204,7 +204,7 @@ public sealed class FleetApiCommandTests : IAsyncLifetime
         Assert.Equal([TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(0.25), TimeSpan.FromSeconds(30)], clock.Delays);
         Assert.Equal(5, run.Lines.Length);
         Assert.StartsWith("+00:00:03.000 StepExecutionReported", run.Lines[3], StringComparison.Ordinal);
-        Assert.EndsWith("step 0: executing 50%", run.Lines[3], StringComparison.Ordinal);
+        Assert.EndsWith("step 1: executing 50%", run.Lines[3], StringComparison.Ordinal);
     }
 
     [Fact]

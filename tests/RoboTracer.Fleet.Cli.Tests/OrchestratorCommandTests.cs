@@ -34,9 +34,9 @@ public sealed class OrchestratorCommandTests(FleetFixture fleet) : IClassFixture
         var taskId = run.Lines[0];
         Assert.Contains($"submitted \"put the {robot.Labels[0]} on the {robot.Labels[1]}\" for robot robot-1", run.Out, StringComparison.Ordinal);
         Assert.Contains("planned 1 steps by ", run.Out, StringComparison.Ordinal);
-        Assert.Contains("step 0: trace ", run.Out, StringComparison.Ordinal);
-        Assert.Contains("step 0: executing 50%", run.Out, StringComparison.Ordinal);
-        Assert.Contains("step 0: succeeded", run.Out, StringComparison.Ordinal);
+        Assert.Contains("step 1: trace ", run.Out, StringComparison.Ordinal);
+        Assert.Contains("step 1: executing 50%", run.Out, StringComparison.Ordinal);
+        Assert.Contains("step 1: succeeded", run.Out, StringComparison.Ordinal);
         Assert.Equal($"task {taskId} completed: 1/1 steps", run.LastLine);
         var task = await FleetApi.GetAsync(Host.Http, $"/api/tasks/{taskId}");
         Assert.Equal("Completed", FleetApi.Phase(task));
@@ -55,7 +55,7 @@ public sealed class OrchestratorCommandTests(FleetFixture fleet) : IClassFixture
         var robotsJson = await FleetCli.RunAsync(["robots", "--json"], Environment);
 
         Assert.True(tasks.ExitCode == 0, tasks.ToString());
-        var row = Assert.Single(tasks.Lines, l => l.Contains(taskId, StringComparison.Ordinal));
+        var row = Assert.Single(tasks.Lines, l => l.Contains(taskId[..8], StringComparison.Ordinal));
         Assert.Contains("Completed", row, StringComparison.Ordinal);
         Assert.Contains("robot-2", row, StringComparison.Ordinal);
         Assert.Contains("1/1", row, StringComparison.Ordinal);
@@ -115,6 +115,32 @@ public sealed class OrchestratorCommandTests(FleetFixture fleet) : IClassFixture
     }
 
     [Fact]
+    public async Task Tasks_fit_an_80_column_terminal_and_the_short_ids_they_show_work_in_watch_and_replay()
+    {
+        await using var robot = await TestRobot.ConnectAsync(Host.Channel, "robot-5", OrchestratorHost.RobotToken("robot-5"));
+        var taskId = await FleetApi.SubmitAsync(Host, $"put the {robot.Labels[0]} on the {robot.Labels[1]}, then put the {robot.Labels[2]} to the left of the {robot.Labels[1]}", "robot-5");
+        await FleetApi.WaitForTaskAsync(Host, taskId, FleetApi.IsTerminal);
+        var narrow = new Dictionary<string, string?>(Environment) { ["COLUMNS"] = "80" };
+
+        var tasks = await FleetCli.RunAsync(["tasks"], narrow);
+
+        Assert.True(tasks.ExitCode == 0, tasks.ToString());
+        Assert.All(tasks.Lines, line => Assert.True(line.Length <= 80, $"{line.Length} columns: {line}"));
+        var row = Assert.Single(tasks.Lines, l => l.Contains(taskId[..8], StringComparison.Ordinal));
+        var shortId = row.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+        Assert.StartsWith(shortId, taskId, StringComparison.Ordinal);
+        Assert.True(shortId.Length < taskId.Length);
+        var watch = await WithTimeout(FleetCli.RunAsync(["watch", "--task", shortId], Environment));
+        Assert.True(watch.ExitCode == 0, watch.ToString());
+        Assert.Equal($"task {taskId} completed: 2/2 steps", watch.LastLine);
+        Assert.Contains("step 2: succeeded", watch.Out, StringComparison.Ordinal);
+        var replay = await FleetCli.RunAsync(["replay", shortId, "--speed", "1000", "--max-gap", "0"], Environment);
+        Assert.True(replay.ExitCode == 0, replay.ToString());
+        var events = await FleetApi.EventsAsync(Host, taskId);
+        Assert.StartsWith($"replaying task {shortId}: {events.Count} events", replay.Lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cancel_stops_a_running_task_and_cancelling_again_changes_nothing()
     {
         await using var robot = await TestRobot.ConnectAsync(Host.Channel, "robot-4", OrchestratorHost.RobotToken("robot-4"));
@@ -122,7 +148,8 @@ public sealed class OrchestratorCommandTests(FleetFixture fleet) : IClassFixture
         var taskId = await FleetApi.SubmitAsync(Host, $"put the {robot.Labels[0]} on the {robot.Labels[1]}", "robot-4");
         await FleetApi.ExpectAsync(Host, taskId, robot.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace));
 
-        var run = await FleetCli.RunAsync(["cancel", taskId], Environment);
+        // The short id a table shows is enough (as git takes commits).
+        var run = await FleetCli.RunAsync(["cancel", taskId[..8]], Environment);
         var again = await FleetCli.RunAsync(["cancel", taskId], Environment);
 
         Assert.True(run.ExitCode == 0, run.ToString());

@@ -109,6 +109,24 @@ public sealed class ApiSecurityTests(FleetFixture fleet) : IClassFixture<FleetFi
         Assert.Equal(before, (await FleetApi.GetAsync(Host.Http, "/api/tasks")).AsArray().Count);
     }
 
+    [Fact]
+    public async Task A_unique_start_of_a_task_id_names_the_task_in_every_task_route()
+    {
+        var task = await FleetApi.SubmitAsync(Host, "push the red cup to the left");
+
+        var byPrefix = await FleetApi.GetAsync(Host.Http, $"/api/tasks/{task[..6]}");
+        var events = await FleetApi.EventsAsync(Host.Http, task[..6]);
+        using var tooShort = await Host.Http.GetAsync($"/api/tasks/{task[..3]}");
+        using var nobody = await Host.Http.GetAsync("/api/tasks/zzzzzz");
+
+        Assert.Equal(task, byPrefix["id"]!.GetValue<string>());
+        Assert.Equal("TaskSubmitted", events[0]["type"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, tooShort.StatusCode);
+        Assert.Contains("at least 4 characters", await tooShort.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, nobody.StatusCode);
+        Assert.Contains("no task id starts with it", await nobody.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(100_000, "100000 characters long; at most 4000 are allowed")]
     [InlineData(3_000, "3000 characters long; the planner takes at most 2000 (Planner:MaxInstructionLength)")]

@@ -16,7 +16,7 @@ internal static class ReplayCommand
 {
     public static Command Build(CliContext context)
     {
-        var task = new Argument<string?>("task") { Description = "The task's id (or use --import)", Arity = ArgumentArity.ZeroOrOne };
+        var task = new Argument<string?>("task") { Description = "The task's id, or a unique start of it (or use --import)", Arity = ArgumentArity.ZeroOrOne };
         var speed = new Option<double>("--speed")
         {
             Description = "Play this many times faster than it happened",

@@ -32,7 +32,7 @@ internal static class RobotsCommand
             foreach (var robot in robots)
             {
                 var step = robot.CurrentStep is { } s
-                    ? string.Create(CultureInfo.InvariantCulture, $"{s.StepIndex} {s.State} {(s.Progress is { } p ? $"{p * 100:0}%" : "")}").Trim()
+                    ? string.Create(CultureInfo.InvariantCulture, $"{s.StepIndex + 1} {s.State} {(s.Progress is { } p ? $"{p * 100:0}%" : "")}").Trim()
                     : "";
                 Tables.AddRow(
                     table, robot.Id, robot.Kind, robot.SceneId, robot.Connection,

@@ -71,12 +71,15 @@ internal static class TaskCommands
                 await context.Out.WriteLineAsync(wanted is null ? "no tasks" : $"no tasks in phase {wanted}");
                 return ExitCodes.Ok;
             }
+            // Ids as git shows commits: the shortest start (8 characters or more) that tells them apart, which every
+            // command that takes a task accepts; --json has them whole.
+            var idLength = Tables.UniquePrefixLength(tasks.Select(t => t.Id).ToList(), minimum: 8);
             var table = Tables.Create("ID", "PHASE", "ROBOT", "STEPS", "SUBMITTED", "INSTRUCTION");
             foreach (var task in tasks)
             {
                 var done = task.Steps?.Count(s => s.Phase == nameof(StepPhase.Succeeded)) ?? 0;
                 var steps = task.Steps is { Count: > 0 } list ? string.Create(CultureInfo.InvariantCulture, $"{done}/{list.Count}") : "";
-                Tables.AddRow(table, task.Id, task.Phase, task.RobotId, steps, Tables.Time(task.SubmittedAt), Tables.Truncate(task.Instruction, 60));
+                Tables.AddRow(table, task.Id[..Math.Min(idLength, task.Id.Length)], task.Phase, task.RobotId, steps, Tables.Time(task.SubmittedAt), task.Instruction);
             }
             context.Console.Write(table);
             return ExitCodes.Ok;
@@ -86,7 +89,7 @@ internal static class TaskCommands
 
     public static Command BuildCancel(CliContext context)
     {
-        var task = new Argument<string>("task") { Description = "The task's id" };
+        var task = new Argument<string>("task") { Description = "The task's id, or a unique start of it (at least 4 characters)" };
         var command = new Command("cancel", "Cancel a task") { task };
         var server = ServerOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>

@@ -12,7 +12,7 @@ internal static class WatchCommand
         var after = new Option<long?>("--after") { Description = "Start after this event position (default: where the server starts the stream)", HelpName = "POSITION" };
         var task = new Option<string?>("--task")
         {
-            Description = "Only this task's events; stop when it ends (exit 0 completed, 1 failed or cancelled)",
+            Description = "Only this task's events (its id, or a unique start of it); stop when it ends (exit 0 completed, 1 failed or cancelled)",
             HelpName = "TASK",
         };
         var command = new Command("watch", "Print fleet events as they are recorded, until Ctrl+C") { after, task };

@@ -53,7 +53,7 @@ internal static class WhatIfReplay
         if (failed.Count > 0)
         {
             await context.Error.WriteLineAsync(string.Create(
-                CultureInfo.InvariantCulture, $"fleet: {failed.Count} of {steps.Count} traces could not be compared (first: step {failed[0].Step}: {failed[0].Error})"));
+                CultureInfo.InvariantCulture, $"fleet: {failed.Count} of {steps.Count} traces could not be compared (first: step {failed[0].Step + 1}: {failed[0].Error})"));
             return ExitCodes.Failed;
         }
         return ExitCodes.Ok;
@@ -213,7 +213,7 @@ internal static class WhatIfReplay
             {
                 Tables.AddRow(
                     table,
-                    step.Step.ToString(CultureInfo.InvariantCulture),
+                    (step.Step + 1).ToString(CultureInfo.InvariantCulture),
                     step.Trace,
                     step.RecordedBackend,
                     step.Backend,

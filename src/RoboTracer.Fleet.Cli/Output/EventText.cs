@@ -26,13 +26,14 @@ internal static class EventText
     {
         ArgumentNullException.ThrowIfNull(recorded);
         var d = recorded.Data;
-        var step = Number(d, "stepIndex") is { } s ? $"step {s.ToString(CultureInfo.InvariantCulture)}: " : "";
+        // Steps are numbered from 1 for people, as on the dashboard; the API's stepIndex counts from 0.
+        var step = StepNumber(d, "stepIndex") is { } s ? $"step {s}: " : "";
         return recorded.Type switch
         {
             "TaskSubmitted" => $"submitted \"{Text(d, "instruction")}\"{Suffix(" for robot ", Text(d, "requestedRobot"))}",
             "TaskPlanningStarted" => "planning",
             "TaskPlanned" => $"planned {StepCount(d)} steps{Suffix(" by ", Text(d, "plan", "planner"))}",
-            "RobotAssigned" => $"assigned to {Text(d, "robot")}{Suffix(" from step ", Number(d, "fromStep")?.ToString(CultureInfo.InvariantCulture))}",
+            "RobotAssigned" => $"assigned to {Text(d, "robot")}{Suffix(" from step ", StepNumber(d, "fromStep"))}",
             "RobotUnassigned" => $"robot {Text(d, "robot")} unassigned: {Text(d, "reason")}",
             "AssignedRobotDisconnected" => $"robot {Text(d, "robot")} disconnected",
             "AssignedRobotReconnected" => $"robot {Text(d, "robot")} reconnected",
@@ -85,6 +86,10 @@ internal static class EventText
         { ValueKind: JsonValueKind.Object or JsonValueKind.Array } v => Compact(v),
         _ => null,
     };
+
+    /// <summary>A 0-based step index of the event as the step's number for people (index + 1).</summary>
+    public static string? StepNumber(JsonElement data, string name) =>
+        Number(data, name) is { } index ? (index + 1).ToString(CultureInfo.InvariantCulture) : null;
 
     private static double? Number(JsonElement data, string name) =>
         Find(data, name) is { ValueKind: JsonValueKind.Number } n ? n.GetDouble() : null;

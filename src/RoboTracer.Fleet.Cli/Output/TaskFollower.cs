@@ -14,6 +14,8 @@ internal static class TaskFollower
     public static async Task<(TaskView Task, int ExitCode)> FollowAsync(FleetApiClient client, string taskId, CliContext context, CancellationToken cancellationToken)
     {
         var history = await client.GetTaskEventsAsync(taskId, cancellationToken);
+        // The server takes a unique prefix of the id (as git does); the stream names the task by its full id.
+        taskId = history.Select(EventText.TaskIdOf).FirstOrDefault(id => id is not null) ?? taskId;
         var terminal = false;
         foreach (var recorded in history)
         {

@@ -212,11 +212,13 @@ public sealed class TaskState
             case TaskFailed e:
                 FailureCategory = e.Category;
                 FailureReason = e.Reason;
+                EndUnfinishedSteps(StepPhase.Failed, e.At);
                 SetPhase(TaskPhase.Failed, e.At);
                 break;
             case TaskCancelled e:
                 FailureCategory = Tasks.FailureCategory.Cancelled;
                 FailureReason = e.Reason;
+                EndUnfinishedSteps(StepPhase.Cancelled, e.At);
                 SetPhase(TaskPhase.Cancelled, e.At);
                 break;
             default:
@@ -256,6 +258,15 @@ public sealed class TaskState
         // Called only on real transitions, so the time always moves.
         PhaseSince = at;
         Phase = phase;
+    }
+
+    /// <summary>The task ended before its steps did: the current step ends as <paramref name="ending"/>, later ones as skipped.</summary>
+    private void EndUnfinishedSteps(StepPhase ending, DateTimeOffset at)
+    {
+        foreach (var step in Steps.Where(s => s.Phase != StepPhase.Succeeded))
+        {
+            SetStepPhase(step, step.Index == CurrentStepIndex ? ending : StepPhase.Skipped, at);
+        }
     }
 
     private static void SetStepPhase(TaskStepState step, StepPhase phase, DateTimeOffset at)

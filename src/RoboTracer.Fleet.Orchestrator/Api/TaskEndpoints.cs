@@ -164,9 +164,10 @@ internal static class TaskEndpoints
 
     private static async Task<IResult> GetAsync(string id, FleetNode node)
     {
-        if (!TryId(() => new TaskId(id), out TaskId task, out var problem))
+        var lookup = await ResolveTaskAsync(id, node);
+        if (lookup.Task is not { } task)
         {
-            return BadRequest(problem!);
+            return lookup.Problem!;
         }
         try
         {
@@ -180,9 +181,10 @@ internal static class TaskEndpoints
 
     private static async Task EventsAsync(string id, FleetNode node, HttpContext context)
     {
-        if (!TryId(() => new TaskId(id), out TaskId task, out var problem))
+        var lookup = await ResolveTaskAsync(id, node);
+        if (lookup.Task is not { } task)
         {
-            await BadRequest(problem!).ExecuteAsync(context);
+            await lookup.Problem!.ExecuteAsync(context);
             return;
         }
         var stream = FleetStreams.Task(task);
@@ -209,9 +211,10 @@ internal static class TaskEndpoints
 
     private static async Task<IResult> CancelAsync(string id, FleetNode node)
     {
-        if (!TryId(() => new TaskId(id), out TaskId task, out var problem))
+        var lookup = await ResolveTaskAsync(id, node);
+        if (lookup.Task is not { } task)
         {
-            return BadRequest(problem!);
+            return lookup.Problem!;
         }
         try
         {
@@ -230,6 +233,48 @@ internal static class TaskEndpoints
     // The same key always names the same task, so a retried POST finds the task the first one made.
     private static TaskId IdFromKey(string key) =>
         new("k" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..31]);
+
+    /// <summary>
+    /// The task a route's <c>{id}</c> names: a full id as it is, or, as git takes commits, a unique prefix of at least
+    /// <see cref="MinimumPrefix"/> characters of one (an exact id among the tasks wins over longer ids it prefixes).
+    /// A malformed id or an ambiguous prefix is 400 with what to send instead; no match is 404.
+    /// </summary>
+    private static async Task<TaskLookup> ResolveTaskAsync(string id, FleetNode node)
+    {
+        if (!TryId(() => new TaskId(id), out TaskId task, out var problem))
+        {
+            return new TaskLookup(null, BadRequest(problem!));
+        }
+        if (id.Length >= FullIdLength)
+        {
+            return new TaskLookup(task, null);
+        }
+        var entries = await node.Grains.GetTaskIndex().ListAsync();
+        if (entries.Any(e => e.Task == task))
+        {
+            return new TaskLookup(task, null);
+        }
+        if (id.Length < MinimumPrefix)
+        {
+            return new TaskLookup(null, NotFound($"Task '{id}' does not exist; a short id needs at least {MinimumPrefix} characters of the task's id."));
+        }
+        var matches = entries.Where(e => e.Task.Value.StartsWith(id, StringComparison.Ordinal)).Select(e => e.Task).ToList();
+        return matches.Count switch
+        {
+            0 => new TaskLookup(null, NotFound($"Task '{id}' does not exist, and no task id starts with it.")),
+            1 => new TaskLookup(matches[0], null),
+            _ => new TaskLookup(null, BadRequest(
+                $"'{id}' is the start of {matches.Count} task ids ({string.Join(", ", matches.Take(5).Select(m => m.Value))}{(matches.Count > 5 ? ", …" : "")}): send more of the id.")),
+        };
+    }
+
+    /// <summary>The length of the ids the fleet makes (a GUID's 32 hex digits): such an id is never taken as a prefix.</summary>
+    private const int FullIdLength = 32;
+
+    /// <summary>The shortest prefix taken for a task id.</summary>
+    public const int MinimumPrefix = 4;
+
+    private readonly record struct TaskLookup(TaskId? Task, IResult? Problem);
 
     internal static bool TryId<T>(Func<T> create, out T id, out string? problem)
     {

@@ -151,10 +151,12 @@ function apply(task, e) {
     case 'TaskFailed':
       task.phase = 'Failed';
       task.failureReason = d.reason ?? null;
+      endUnfinishedSteps(task, 'Failed');
       break;
     case 'TaskCancelled':
       task.phase = 'Cancelled';
       task.failureReason = d.reason ?? null;
+      endUnfinishedSteps(task, 'Cancelled');
       break;
     default:
       // An event type this page does not know yet: the timeline still lists it.
@@ -191,4 +193,14 @@ export function displayPhase(task) {
 export function points2D(points) {
   const list = points?.points2D ?? [];
   return list.map(p => (Array.isArray(p) ? [p[0], p[1]] : [p.x ?? p.X, p.y ?? p.Y])).filter(p => Number.isFinite(p[0]) && Number.isFinite(p[1]));
+}
+
+// As the server's TaskState: a task that ends before its steps do ends them too, the current one as the task ended
+// (Failed or Cancelled), the later ones as Skipped.
+function endUnfinishedSteps(task, ending) {
+  for (const step of task.steps) {
+    if (step.phase !== 'Succeeded') {
+      step.phase = step.index === task.currentStep ? ending : 'Skipped';
+    }
+  }
 }

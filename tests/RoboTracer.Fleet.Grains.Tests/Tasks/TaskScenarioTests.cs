@@ -163,6 +163,8 @@ public sealed class TaskScenarioTests : IAsyncLifetime
         Assert.Equal(TaskPhase.Cancelled, status.Phase);
         Assert.Equal(FailureCategory.Cancelled, status.FailureCategory);
         Assert.Equal("operator stop", status.FailureReason);
+        // Every view shows where the task stopped: the step under way ends with it, the next never ran.
+        Assert.Equal([StepPhase.Cancelled, StepPhase.Skipped], status.Steps.Select(s => s.Phase));
         Assert.Equal(executing.Trace, Assert.Single(_fleet.Robots.Cancelled).Trace);
         var robotStatus = await robot.GetStatusAsync();
         Assert.Null(robotStatus.ReservedBy);
@@ -335,7 +337,7 @@ public sealed class TaskScenarioTests : IAsyncLifetime
     {
         await _fleet.RegisterRobotAsync("r1");
         _fleet.Robots.Hold(new RobotId("r1"));
-        var (task, _) = await _fleet.SubmitAsync("wipe the table");
+        var (task, _) = await _fleet.SubmitAsync("wipe the table then push the box to the left");
 
         for (var attempt = 1; attempt <= _fleet.TaskOptions.MaxAttemptsPerStep; attempt++)
         {
@@ -347,6 +349,7 @@ public sealed class TaskScenarioTests : IAsyncLifetime
         var status = await _fleet.Task(task).GetStatusAsync();
         Assert.Equal(TaskPhase.Failed, status.Phase);
         Assert.Equal(FailureCategory.Timeout, status.FailureCategory);
+        Assert.Equal([StepPhase.Failed, StepPhase.Skipped], status.Steps.Select(s => s.Phase));
         Assert.Equal(3, _fleet.Robots.Executed.Count);
         Assert.Equal(3, _fleet.Robots.Cancelled.Count);
     }
