@@ -28,7 +28,7 @@ internal static class OrchestratorExtensions
         builder.AddFleetGrpc();
         builder.Services.AddSingleton<RobotLinkService>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemDefaults.AddDetail);
         builder.Services.AddExceptionHandler<UnavailableProblems>();
         // Binding failures reach BadRequestProblems, which says what was wrong, rather than a bare 400.
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
