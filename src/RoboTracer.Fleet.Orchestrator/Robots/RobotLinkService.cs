@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Grains;
@@ -78,6 +79,13 @@ internal sealed partial class RobotLinkService(
             LogRejected(robot, e.Message);
             throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
         }
+        catch (InvalidProtocolBufferException e)
+        {
+            // An IOException too, but the robot's fault, not the link's: the call says so.
+            reason = "the robot sent bytes that are not a RobotMessage: " + e.Message;
+            LogRejected(robot, reason);
+            throw new RpcException(new Status(StatusCode.InvalidArgument, reason));
+        }
         catch (Exception e) when (session.Ended.IsCancellationRequested || e is OperationCanceledException or IOException)
         {
             reason = lifetime.ApplicationStopping.IsCancellationRequested ? "the orchestrator is stopping" : "the link broke";
@@ -107,6 +115,10 @@ internal sealed partial class RobotLinkService(
         catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
         {
             throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"no hello within {options.HelloTimeout.TotalSeconds:0.#} s of opening the link"));
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"the first message is not a RobotMessage: {e.Message}"));
         }
         return requests.Current.Hello
             ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"the first message on the link must be a hello, not {requests.Current.BodyCase}"));

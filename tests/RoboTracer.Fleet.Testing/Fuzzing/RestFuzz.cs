@@ -70,14 +70,14 @@ public static class RestFuzz
     // --- generators (in the order static initialisers need them) ---------------------------------------------------
 
     /// <summary>Text a client might send: words, control characters, quotes and braces, other scripts, lone surrogates.</summary>
-    private static readonly Gen<string> Text = Gen.Frequency(
+    internal static readonly Gen<string> Text = Gen.Frequency(
         (4, Gen.OneOf("put the red cup on the plate", "wipe the table", "push the box to the left, then open the drawer", "")),
         (3, Gen.String[Gen.Char["abc xyz,.;\"'\\{}[]:0123456789\t\n\r\u0000\u0007\u001b\u00e9\u4e2d\u0627\ud83e\udd16"], 0, 80]),
         (1, Gen.String[Gen.Char, 0, 40]),
         (1, Gen.Int[1_990, 4_100].Select(n => new string('a', n))));
 
     /// <summary>Any JSON value, shallow or deep, of any type.</summary>
-    private static readonly Gen<JsonNode?> Value = Gen.Recursive<JsonNode?>((depth, inner) => depth >= 3
+    internal static readonly Gen<JsonNode?> Value = Gen.Recursive<JsonNode?>((depth, inner) => depth >= 3
         ? Scalar()
         : Gen.Frequency(
             (4, Scalar()),
