@@ -2,6 +2,7 @@ using RoboTracer.Fleet.Bench.Codecs;
 using RoboTracer.Fleet.Bench.Eval;
 using RoboTracer.Fleet.Bench.EventStore;
 using RoboTracer.Fleet.Bench.Fleet;
+using RoboTracer.Fleet.Bench.Fuzz;
 using RoboTracer.Fleet.Bench.Grains;
 using RoboTracer.Fleet.Bench.Grpc;
 using RoboTracer.Fleet.Bench.Onnx;
@@ -22,6 +23,7 @@ internal static class BenchCommand
         .Add("eval", EvalBenchmarkCommand.RunAsync)
         .Add("codecs", CodecsBenchmarkCommand.RunAsync)
         .Add("onnx", OnnxBenchmarkCommand.RunAsync)
+        .Add("fuzz", FuzzBenchmarkCommand.RunAsync)
         // Not a benchmark: the server under test, run as a child process by `grpc` (see GrpcServerCommand).
         .AddHidden(GrpcServerCommand.Name, GrpcServerCommand.RunAsync)
         // Not a benchmark: the orchestrator under test, run as a child process by `fleet` (see FleetOrchestratorCommand).

@@ -51,6 +51,10 @@ public sealed class OrchestratorHost : IAsyncDisposable
 
     public GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(GrpcAddress);
 
+    /// <summary>How many tasks the fleet has accepted (from its task index, in one call; the REST list asks every task).</summary>
+    public async Task<int> TaskCountAsync() =>
+        (await RoboTracer.Fleet.Grains.FleetGrainFactoryExtensions.GetTaskIndex(_app.Services.GetRequiredService<FleetNode>().Grains).ListAsync()).Count;
+
     /// <summary>
     /// The REST routes the app mapped under <c>/api</c>, each with its HTTP methods, from the app's own endpoint data
     /// source: a test that walks these covers a route added later without being edited.

@@ -25,7 +25,7 @@ public static class RestFuzz
         var statuses = new Dictionary<int, int>();
         await Surfaces[surface].SampleAsync(async request =>
         {
-            var before = await TaskCountAsync(host);
+            var before = await host.TaskCountAsync();
             using var message = request.Build();
             using var response = await host.Http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead);
             var status = (int)response.StatusCode;
@@ -52,19 +52,13 @@ public static class RestFuzz
                 }
             }
             var accepted = request.Method == "POST" && status == 202;
-            var after = await TaskCountAsync(host);
+            var after = await host.TaskCountAsync();
             if (after != before + (accepted ? 1 : 0))
             {
                 throw new FuzzFailure($"{request} answered {status}, and the task list went from {before} to {after}");
             }
         }, seed: seed, iter: cases, threads: 1, print: r => r.ToString());
         return statuses;
-    }
-
-    private static async Task<int> TaskCountAsync(OrchestratorHost host)
-    {
-        using var response = await host.Authorized.GetAsync("/api/tasks");
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray().Count;
     }
 
     // --- generators (in the order static initialisers need them) ---------------------------------------------------
