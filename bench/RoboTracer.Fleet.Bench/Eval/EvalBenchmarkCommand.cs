@@ -17,6 +17,8 @@ namespace RoboTracer.Fleet.Bench.Eval;
 /// </summary>
 internal static class EvalBenchmarkCommand
 {
+    private const string Usage = "eval [--quick] [--keep DIR]";
+
     public const int Samples = 100;
 
     /// <summary>The model name of the prediction files: it must contain "RoboTracer" for the script to score them.</summary>
@@ -27,7 +29,7 @@ internal static class EvalBenchmarkCommand
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var quick = args.Contains("--quick");
-        var keep = OptionValue(args, "--keep");
+        var keep = BenchArgs.OptionValue(args, "--keep", Usage);
         var rounds = quick ? 1 : 5;
         var progress = new Progress("eval");
         var root = keep is not null ? Path.GetFullPath(keep) : Path.Combine(Path.GetTempPath(), "fleet-bench-eval-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
@@ -144,15 +146,5 @@ internal static class EvalBenchmarkCommand
         var started = Stopwatch.GetTimestamp();
         var score = await EvalScorer.ScoreAsync(bench, predictions, task, threads, cancellationToken);
         return (score.Samples / Stopwatch.GetElapsedTime(started).TotalSeconds, score);
-    }
-
-    private static string? OptionValue(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        if (index < 0)
-        {
-            return null;
-        }
-        return index + 1 < args.Length ? args[index + 1] : throw new UsageException($"usage: eval [--quick] [{name} DIR]");
     }
 }

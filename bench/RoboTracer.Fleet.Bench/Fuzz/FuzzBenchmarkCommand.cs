@@ -17,13 +17,15 @@ namespace RoboTracer.Fleet.Bench.Fuzz;
 /// </summary>
 internal static class FuzzBenchmarkCommand
 {
+    private const string Usage = "fuzz [--quick] [--cases N] [--seed S]";
+
     public const long DefaultCases = 10_000;
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var quick = args.Contains("--quick");
-        var cases = OptionValue(args, "--cases") is { } n ? long.Parse(n, CultureInfo.InvariantCulture) : quick ? 100 : DefaultCases;
-        var seed = OptionValue(args, "--seed");
+        var cases = BenchArgs.OptionValue(args, "--cases", Usage) is { } n ? long.Parse(n, CultureInfo.InvariantCulture) : quick ? 100 : DefaultCases;
+        var seed = BenchArgs.OptionValue(args, "--seed", Usage);
         var progress = new Progress("fuzz");
         var counts = new JsonObject();
         var seconds = new JsonObject();
@@ -76,15 +78,5 @@ internal static class FuzzBenchmarkCommand
             seconds[surface] = Math.Round(elapsed, 1);
             progress.Report($"{surface}: {outcomes.Values.Sum()} cases in {elapsed:0.0} s, no rule broken ({string.Join(", ", outcomes.Select(o => $"{o.Key}×{o.Value}"))})");
         }
-    }
-
-    private static string? OptionValue(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        if (index < 0)
-        {
-            return null;
-        }
-        return index + 1 < args.Length ? args[index + 1] : throw new UsageException("usage: fuzz [--quick] [--cases N] [--seed S]");
     }
 }
