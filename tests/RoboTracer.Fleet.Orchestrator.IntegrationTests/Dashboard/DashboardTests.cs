@@ -85,6 +85,8 @@ public sealed partial class DashboardTests(DashboardFixture fleet) : IClassFixtu
             await page.GetByTestId("cancel").ClickAsync();
 
             await Expect(page.GetByTestId("detail-phase")).ToHaveTextAsync("Cancelled");
+            // The steps end with their task, live as in the API: the one under way cancelled, the next never run.
+            await Expect(StepPhases(page)).ToHaveTextAsync(["Cancelled", "Skipped"]);
             await Expect(TaskRow(page, task).GetByTestId("task-phase")).ToHaveTextAsync("Cancelled");
             await Expect(page.GetByTestId("cancel")).ToBeHiddenAsync();
             var stop = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.CancelStep, task))).CancelStep;
