@@ -351,6 +351,15 @@ async function loadDetail(id) {
   if (state.detail?.id !== id) {
     return;
   }
+  // The API takes a unique start of a task id (as git does); the page and the live stream go by the full id, and so
+  // does the address (replaced in place: no hashchange, no second load).
+  const full = events[0]?.stream?.slice('task-'.length);
+  if (full && full !== id) {
+    history.replaceState(null, '', location.hash.replace(`#/tasks/${encodeURIComponent(id)}`, `#/tasks/${encodeURIComponent(full)}`));
+    state.detail.id = full;
+    $('detail-title').textContent = full;
+    id = full;
+  }
   // Events that arrived on the stream while the history loaded are merged in, by position.
   const byPosition = new Map(state.detail.events.map(e => [e.position, e]));
   for (const e of events) {

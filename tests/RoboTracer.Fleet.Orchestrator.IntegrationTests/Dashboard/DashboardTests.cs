@@ -169,8 +169,10 @@ public sealed partial class DashboardTests(DashboardFixture fleet) : IClassFixtu
             // While step 1's first trace was being computed: no trace to draw yet.
             var requested = events.First(e => Type(e) == "TraceRequested")["position"]!.GetValue<long>();
 
-            await page.GotoAsync($"/#/tasks/{task}?at={requested}");
+            // A short id, as the CLI shows it: the page takes it and goes on under the full id.
+            await page.GotoAsync($"/#/tasks/{task[..8]}?at={requested}");
 
+            await Expect(page).ToHaveURLAsync(new Regex($"#/tasks/{task}\\?at={requested}$"));
             await Expect(page.GetByTestId("replay-position")).ToHaveTextAsync(requested.ToString(CultureInfo.InvariantCulture));
             await Expect(StepPhases(page)).ToHaveTextAsync(["AwaitingTrace", "Pending"]);
             await Expect(page.GetByTestId("no-trace")).ToHaveCountAsync(1);
