@@ -130,7 +130,11 @@ internal sealed class AppHostProcess : IAsyncDisposable
     public IReadOnlyList<int> FleetProcesses(string text = "") =>
         [.. ProcessTree.WithCommandLine(text).Where(pid => pid != _process.Id && ProcessTree.IsAlive(pid) && HasMarker(pid))];
 
-    /// <summary>Waits until <paramref name="condition"/> holds, polling; false after <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds, polling; false after <paramref name="timeout"/>. Only for processes
+    /// appearing, which nothing announces (DCP starts them and the AppHost prints nothing per resource); their exits are
+    /// awaited as events (<see cref="ProcessTree.WaitForExitAsync"/>).
+    /// </summary>
     public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

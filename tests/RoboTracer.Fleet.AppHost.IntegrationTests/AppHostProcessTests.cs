@@ -57,7 +57,7 @@ public sealed class AppHostProcessTests
         var exitCode = await host.WaitForExitAsync(StopTimeout);
 
         Assert.Equal(0, exitCode);
-        Assert.True(await AppHostProcess.EventuallyAsync(() => fleet.All(pid => !ProcessTree.IsAlive(pid)), StopTimeout), "left running: " + string.Join(", ", fleet.Where(ProcessTree.IsAlive)));
+        Assert.True(await ProcessTree.WaitForExitAsync(fleet, StopTimeout), "left running: " + string.Join(", ", fleet.Where(ProcessTree.IsAlive)));
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class AppHostProcessTests
 
         Assert.Equal(0, exitCode);
         Assert.Contains("--duration 5 s reached: stopping", host.Output, StringComparison.Ordinal);
-        Assert.True(await AppHostProcess.EventuallyAsync(() => fleet.All(pid => !ProcessTree.IsAlive(pid)), StopTimeout), "left running: " + string.Join(", ", fleet.Where(ProcessTree.IsAlive)));
+        Assert.True(await ProcessTree.WaitForExitAsync(fleet, StopTimeout), "left running: " + string.Join(", ", fleet.Where(ProcessTree.IsAlive)));
     }
 
     [Fact]
@@ -87,8 +87,8 @@ public sealed class AppHostProcessTests
 
         // DCP watches the AppHost's process and stops every resource when it dies; were DCP killed too, the
         // kernel's parent-death signal (run-postgres.sh) stops PostgreSQL.
-        Assert.True(await AppHostProcess.EventuallyAsync(() => postgres.All(pid => !ProcessTree.IsAlive(pid)), StopTimeout), "PostgreSQL outlived its AppHost");
-        Assert.True(await AppHostProcess.EventuallyAsync(() => fleet.All(pid => !ProcessTree.IsAlive(pid)), StopTimeout), "left running: " + string.Join(", ", fleet.Where(ProcessTree.IsAlive)));
+        Assert.True(await ProcessTree.WaitForExitAsync(postgres, StopTimeout), "PostgreSQL outlived its AppHost");
+        Assert.True(await ProcessTree.WaitForExitAsync(fleet, StopTimeout), "left running: " + string.Join(", ", fleet.Where(ProcessTree.IsAlive)));
     }
 
     [Fact]
