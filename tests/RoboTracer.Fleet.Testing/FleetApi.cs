@@ -38,62 +38,16 @@ public static class FleetApi
         WaitForTaskAsync(host.Http, task, done, timeout);
 
     /// <summary>The same against any orchestrator <paramref name="http"/> reaches.</summary>
-    public static async Task<JsonNode> WaitForTaskAsync(HttpClient http, string task, Func<JsonNode, bool> done, TimeSpan? timeout = null)
-    {
-        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
-        var last = await GetAsync(http, $"/api/tasks/{task}");
-        if (done(last))
-        {
-            return last;
-        }
-        try
-        {
-            await foreach (var e in SseReader.ReadAsync(http, "/api/stream?after=0", cancellationToken: cancel.Token))
-            {
-                if (e.Data["stream"]!.GetValue<string>() == "task-" + task)
-                {
-                    last = await GetAsync(http, $"/api/tasks/{task}");
-                    if (done(last))
-                    {
-                        return last;
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        throw new TimeoutException($"task {task} did not reach the expected state; last seen: {last.ToJsonString()}");
-    }
+    public static Task<JsonNode> WaitForTaskAsync(HttpClient http, string task, Func<JsonNode, bool> done, TimeSpan? timeout = null) =>
+        WaitOnStreamAsync(
+            http, "/api/stream?after=0", stream => stream == "task-" + task, () => GetAsync(http, $"/api/tasks/{task}"), done,
+            timeout ?? TimeSpan.FromSeconds(90), $"task {task}");
 
     /// <summary>Follows the live stream until the robot list satisfies <paramref name="done"/> (generous timeout).</summary>
-    public static async Task<JsonArray> WaitForRobotsAsync(HttpClient http, Func<JsonArray, bool> done, TimeSpan? timeout = null)
-    {
-        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
-        var robots = (await GetAsync(http, "/api/robots")).AsArray();
-        if (done(robots))
-        {
-            return robots;
-        }
-        try
-        {
-            await foreach (var e in SseReader.ReadAsync(http, "/api/stream", cancellationToken: cancel.Token))
-            {
-                if (e.Data["stream"]!.GetValue<string>().StartsWith("robot-", StringComparison.Ordinal))
-                {
-                    robots = (await GetAsync(http, "/api/robots")).AsArray();
-                    if (done(robots))
-                    {
-                        return robots;
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        throw new TimeoutException($"the robots did not reach the expected state; last seen: {robots.ToJsonString()}");
-    }
+    public static async Task<JsonArray> WaitForRobotsAsync(HttpClient http, Func<JsonArray, bool> done, TimeSpan? timeout = null) =>
+        (JsonArray)await WaitOnStreamAsync(
+            http, "/api/stream", stream => stream.StartsWith("robot-", StringComparison.Ordinal), async () => await GetAsync(http, "/api/robots"),
+            robots => done(robots.AsArray()), timeout ?? TimeSpan.FromSeconds(90), "the robots");
 
     /// <summary>One robot's view from <c>GET /api/robots</c>.</summary>
     public static async Task<JsonNode> RobotAsync(HttpClient http, string id) =>
@@ -103,21 +57,31 @@ public static class FleetApi
     /// Follows the robot's events on the live stream from the beginning (so none that came before the stream was
     /// opened is missed) and returns the robot's view as soon as <paramref name="done"/> holds for it.
     /// </summary>
-    public static async Task<JsonNode> WaitForRobotAsync(HttpClient http, string id, Func<JsonNode, bool> done, TimeSpan? timeout = null)
+    public static Task<JsonNode> WaitForRobotAsync(HttpClient http, string id, Func<JsonNode, bool> done, TimeSpan? timeout = null) =>
+        WaitOnStreamAsync(
+            http, "/api/stream?after=0", stream => stream == "robot-" + id, () => RobotAsync(http, id), done,
+            timeout ?? TimeSpan.FromSeconds(60), $"robot {id}");
+
+    /// <summary>
+    /// Reads a view with <paramref name="read"/> and, until <paramref name="done"/> holds for it, reads it again after
+    /// each event of a stream <paramref name="stream"/> selects on the live stream opened at <paramref name="path"/>.
+    /// </summary>
+    private static async Task<JsonNode> WaitOnStreamAsync(
+        HttpClient http, string path, Func<string, bool> stream, Func<Task<JsonNode>> read, Func<JsonNode, bool> done, TimeSpan timeout, string what)
     {
-        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-        var last = await RobotAsync(http, id);
+        using var cancel = new CancellationTokenSource(timeout);
+        var last = await read();
         if (done(last))
         {
             return last;
         }
         try
         {
-            await foreach (var e in SseReader.ReadAsync(http, "/api/stream?after=0", cancellationToken: cancel.Token))
+            await foreach (var e in SseReader.ReadAsync(http, path, cancellationToken: cancel.Token))
             {
-                if (e.Data["stream"]!.GetValue<string>() == "robot-" + id)
+                if (stream(e.Data["stream"]!.GetValue<string>()))
                 {
-                    last = await RobotAsync(http, id);
+                    last = await read();
                     if (done(last))
                     {
                         return last;
@@ -128,7 +92,7 @@ public static class FleetApi
         catch (OperationCanceledException)
         {
         }
-        throw new TimeoutException($"robot {id} did not reach the expected state; last seen: {last.ToJsonString()}");
+        throw new TimeoutException($"{what} did not reach the expected state; last seen: {last.ToJsonString()}");
     }
 
     /// <summary>
