@@ -58,6 +58,9 @@ public sealed class ReconnectTests
         await first.Link.SendAsync(Traces.Execute(Traces.LiftAndShift(observation, "red cup")));
         await first.Link.NextAsync(m => m.StepUpdate?.State == StepState.Executing, "EXECUTING");
         await first.DisposeAsync();
+        // The clock moves the arm too: it may move only once the robot has stopped the step for the lost link (on a
+        // loaded machine the robot can notice the loss after the backoff below has started firing timers).
+        await robot.Log.WaitForAsync(LogLevel.Warning, "link lost");
 
         await using var second = await FakeOrchestrator.StartAsync(port);
         var hello = Task.Run(second.Link.NextHelloAsync);
