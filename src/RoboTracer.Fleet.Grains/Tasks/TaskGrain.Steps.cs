@@ -60,12 +60,14 @@ public sealed partial class TaskGrain
             return;
         }
         var robot = State.Robot!.Value;
-        var objectId = call.Query.Object?.Id;
-        Raise(new TraceAssigned(step.Index, outcome.Trace, outcome.Points, robot, objectId, call.Query.Destination?.Id, Now, call.Query.Frame, call.Query.Object, call.Query.Destination));
+        Raise(new TraceAssigned(step.Index, outcome.Trace, outcome.Points, robot, call.Query.Object?.Id, call.Query.Destination?.Id, Now, call.Query.Frame, call.Query.Object, call.Query.Destination));
         await ConfirmEventsAsync();
-        await DispatchAsync(new Dispatch(
-            new ExecuteTraceCommand(robot, Id, step.Index, outcome.Trace, step.Planned.TraceInstruction, outcome.Points, objectId), call.Query.SceneHints, Now));
+        await DispatchAsync(new Dispatch(CommandFor(step, robot, outcome.Trace), call.Query.SceneHints, Now));
     }
+
+    /// <summary>The command that sends <paramref name="step"/>'s assigned trace (its points and object, as recorded) to <paramref name="robot"/>.</summary>
+    private ExecuteTraceCommand CommandFor(TaskStepState step, RobotId robot, TraceId trace) =>
+        new(robot, Id, step.Index, trace, step.Planned.TraceInstruction, step.Points!, step.ObjectId);
 
     /// <summary>
     /// Sends the step's trace to the robot and watches the scene along it. A robot whose grain does not know its
