@@ -86,7 +86,7 @@ public sealed class TracePoolOptions
     }
 
     /// <summary>The name and port of a <c>dns:///name:port</c> worker; null for any other address (or no port).</summary>
-    internal static (string Host, int Port)? DnsName(string worker) =>
+    public static (string Host, int Port)? DnsName(string worker) =>
         worker.StartsWith(DnsScheme, StringComparison.OrdinalIgnoreCase)
         && Uri.TryCreate("tcp://" + worker[DnsScheme.Length..], UriKind.Absolute, out var uri)
         && uri is { IsDefaultPort: false, AbsolutePath: "" or "/", Query: "", Host.Length: > 0 }
