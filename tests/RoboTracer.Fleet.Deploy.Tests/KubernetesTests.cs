@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using Orleans.Hosting.Kubernetes;
 using RoboTracer.Fleet.Cli;
 using RoboTracer.Fleet.Inference.Pool;
@@ -266,7 +267,7 @@ public sealed partial class KubernetesTests
     }
 
     private static StoreSelection StoreOf(IReadOnlyDictionary<string, string> environment) =>
-        StoreSelection.FromConfiguration(new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(ConfigurationReads.Keys(environment)).Build());
+        StoreSelection.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(ConfigurationReads.Keys(environment)).Build());
 
     private static string? FieldOf(YamlMappingNode container, string variable) =>
         Text(Sequence(container, "env").Single(e => Text(e, "name") == variable), "valueFrom", "fieldRef", "fieldPath");

@@ -3,7 +3,9 @@ namespace RoboTracer.Fleet.Deploy.Tests;
 /// <summary>deploy/systemd: the units verify, are hardened, and their example environment sets only what the services read.</summary>
 public sealed partial class SystemdTests
 {
-    public static TheoryData<string> Units => ["robotracer-orchestrator.service", "robotracer-worker.service", "robotracer-retention.service", "robotracer-retention.timer"];
+    private static readonly string[] UnitFiles = ["robotracer-orchestrator.service", "robotracer-worker.service", "robotracer-retention.service", "robotracer-retention.timer"];
+
+    public static TheoryData<string> Units => [.. UnitFiles];
 
     /// <summary>The services, and whether each runs for good (restarted on failure) or once per start (its timer's).</summary>
     public static TheoryData<string, bool> Services => new()
@@ -18,7 +20,7 @@ public sealed partial class SystemdTests
     {
         var files = Directory.GetFiles(Tools.Deploy("systemd")).Select(Path.GetFileName).Where(f => f!.EndsWith(".service", StringComparison.Ordinal) || f.EndsWith(".timer", StringComparison.Ordinal)).Order();
 
-        Assert.Equal(Units.Select(u => (string)u[0]).Order(), files);
+        Assert.Equal(UnitFiles.Order(), files);
     }
 
     [Theory, MemberData(nameof(Units))]
