@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
@@ -114,6 +115,41 @@ public sealed partial class DashboardTests
             await Expect(destinationRegion.Locator("title")).ToContainTextAsync(assigned["destination"]!["label"]!.GetValue<string>());
             await Expect(page.GetByTestId("legend-object")).ToBeVisibleAsync();
             await Expect(page.GetByTestId("legend-destination")).ToBeVisibleAsync();
+        });
+
+    [Fact]
+    public Task The_close_up_parts_the_markers_of_a_one_pixel_motion_and_frames_a_trace_that_leaves_the_image_whole() =>
+        BrowserSession.RunAsync(fleet, nameof(The_close_up_parts_the_markers_of_a_one_pixel_motion_and_frames_a_trace_that_leaves_the_image_whole), async page =>
+        {
+            await page.GotoAsync("/");
+
+            // The page's own module, in the page: the close-up region for a trace and for a 320x240 frame, and how
+            // far apart (screen pixels, in a 320-pixel-wide close-up) it puts the trace's ends.
+            var result = await page.EvaluateAsync<JsonElement>("""
+                async () => {
+                  const { closeupRegion } = await import('/trace-view.js');
+                  const ends = (points, region) => Math.hypot(points.at(-1)[0] - points[0][0], points.at(-1)[1] - points[0][1]) * 320 / region.width;
+                  const tiny = [[150, 120], [150.8, 120.6]];
+                  const leaving = [[300, 100], [340, 60], [360, 120]];
+                  const whole = [[10, 10], [310, 230]];
+                  const near = closeupRegion(tiny, 320, 240);
+                  const out = closeupRegion(leaving, 320, 240);
+                  return {
+                    apart: ends(tiny, near),
+                    outside: leaving.filter(([x, y]) => x < out.x || x > out.x + out.width || y < out.y || y > out.y + out.height).length,
+                    aspect: out.width / out.height,
+                    whole: closeupRegion(whole, 320, 240),
+                  };
+                }
+                """);
+
+            // One image pixel of motion: the markers (14 px across) are drawn apart.
+            Assert.True(result.GetProperty("apart").GetDouble() >= 2 * 7, $"a one-pixel motion is {result.GetProperty("apart").GetDouble():0.0} px long in the close-up");
+            // A trace that runs off the frame is framed whole, in the frame's shape.
+            Assert.Equal(0, result.GetProperty("outside").GetInt32());
+            Assert.Equal(320.0 / 240, result.GetProperty("aspect").GetDouble(), 6);
+            // A trace across the whole frame needs no close-up.
+            Assert.Equal(JsonValueKind.Null, result.GetProperty("whole").ValueKind);
         });
 
     /// <summary>
