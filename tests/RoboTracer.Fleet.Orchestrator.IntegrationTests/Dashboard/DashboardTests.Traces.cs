@@ -74,7 +74,7 @@ public sealed partial class DashboardTests
             // The legend says what each mark is, naming the object and the destination.
             var legend = page.GetByTestId("trace-legend");
             await Expect(legend).ToBeVisibleAsync();
-            await Expect(legend.GetByTestId("legend-trace")).ToContainTextAsync($"{motion:0.00} m from start to end");
+            await Expect(legend.GetByTestId("legend-trace")).ToContainTextAsync(motion.ToString("0.00", CultureInfo.InvariantCulture) + " m from start to end");
             await Expect(legend.GetByTestId("legend-start")).ToContainTextAsync("start");
             await Expect(legend.GetByTestId("legend-end")).ToContainTextAsync("end");
             await Expect(legend.GetByTestId("legend-object")).ToHaveTextAsync($"object to move: {item}");
