@@ -7,7 +7,7 @@ namespace RoboTracer.Fleet.Evaluation;
 /// Scores predictions on a bench with the definitions of RoboTracer's <c>summarize_acc.py</c> (Zhoues/RoboTracer,
 /// Evaluation/); <see cref="Score2D"/> and <see cref="Score3D"/> give each definition. Samples are scored in
 /// parallel. The 3D collision test fuses the depth into a TSDF as the script does (<see cref="ObstacleOccupancy"/>),
-/// to Open3D's float32 arithmetic; BENCHMARKS.md ("eval: parity with summarize_acc.py") records the check. Where
+/// to Open3D's float32 arithmetic; BENCHMARKS.md (eval, "Parity with summarize_acc.py") records the check. Where
 /// this differs from the script, deliberately:
 /// <list type="bullet">
 /// <item>Answers are parsed with the pool's <see cref="TraceAnswerParser"/> for every model family (RoboTracer

@@ -19,6 +19,11 @@ public sealed partial class TsdfVolume
         var half = VoxelLength * 0.5;
         foreach (var (key, block) in _blocks)
         {
+            // A block with no voxel in the band starts no crossing (it can still end one, read as a neighbour).
+            if (!block.MayHoldSurface)
+            {
+                continue;
+            }
             for (var x = 0; x < BlockResolution; x++)
             {
                 for (var y = 0; y < BlockResolution; y++)

@@ -167,6 +167,9 @@ public sealed partial class TsdfVolume
             {
                 var px = (float)((double)(half + (length * x)) + ox);
                 var py = (float)((double)(half + (length * y)) + oy);
+                // Open3D computes x·fx / z left to right, so x·fx is the same float for the whole column.
+                var pxfx = px * fx;
+                var pyfy = py * fy;
                 var pz = (float)(half + oz);
                 for (var z = 0; z < BlockResolution; z++, pz += length)
                 {
@@ -174,8 +177,8 @@ public sealed partial class TsdfVolume
                     {
                         continue;
                     }
-                    var uf = (px * fx / pz) + cx + 0.5f;
-                    var vf = (py * fy / pz) + cy + 0.5f;
+                    var uf = (pxfx / pz) + cx + 0.5f;
+                    var vf = (pyfy / pz) + cy + 0.5f;
                     if (!(uf >= 0.0001f && uf < safeWidth && vf >= 0.0001f && vf < safeHeight))
                     {
                         continue;
@@ -191,8 +194,10 @@ public sealed partial class TsdfVolume
                     {
                         var tsdf = Math.Min(1.0f, sdf * truncationInverse);
                         var i = Index(x, y, z);
-                        block.Tsdf[i] = ((block.Tsdf[i] * block.Weight[i]) + tsdf) / (block.Weight[i] + 1.0f);
+                        var fused = ((block.Tsdf[i] * block.Weight[i]) + tsdf) / (block.Weight[i] + 1.0f);
+                        block.Tsdf[i] = fused;
                         block.Weight[i] += 1.0f;
+                        block.MayHoldSurface |= InBand(fused);
                     }
                 }
             }
@@ -227,6 +232,12 @@ public sealed partial class TsdfVolume
     /// <summary>One block's voxels: the averaged truncated distance and the number of integrations (0 = never seen).</summary>
     private sealed class Block
     {
+        /// <summary>
+        /// Whether a voxel of this block was ever left within the extraction band (|tsdf| &lt; 0.98): extraction skips
+        /// blocks of free space only (a conservative flag: a later integration may move the voxel out again).
+        /// </summary>
+        public bool MayHoldSurface { get; set; }
+
         public float[] Tsdf { get; } = new float[BlockVoxels];
 
         public float[] Weight { get; } = new float[BlockVoxels];
