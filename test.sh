@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the solution and runs every test. Installs what the tests need from Debian's packages first
 # (PostgreSQL, python3-grpcio for the gRPC interop peer, nghttp2-client's h2load, chromium, python3-onnx for the
-# small models the onnx backend's tests write, systemd's systemd-analyze for the deploy units), skipping what is
+# small models the onnx backend's tests write, systemd's systemd-analyze for the deploy units, python3-open3d for
+# the scorer's parity peer against Open3D's TSDF: 65 packages, 26 s to install here), skipping what is
 # already there, so a warm machine starts at once. The last line is "N passed, N failed[, N skipped]".
 # Under CI=true nothing may skip: a test whose dependency is missing fails.
 set -uo pipefail
@@ -10,7 +11,7 @@ cd "$(dirname "$0")"
 log() { printf '[test.sh] %s\n' "$*" >&2; }
 
 # --- dependencies -------------------------------------------------------------------------------------------
-apt_packages=(postgresql python3-grpcio python3-protobuf nghttp2-client chromium python3-onnx systemd)
+apt_packages=(postgresql python3-grpcio python3-protobuf nghttp2-client chromium python3-onnx systemd python3-open3d)
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

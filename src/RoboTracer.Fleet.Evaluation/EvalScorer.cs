@@ -6,14 +6,14 @@ namespace RoboTracer.Fleet.Evaluation;
 /// <summary>
 /// Scores predictions on a bench with the definitions of RoboTracer's <c>summarize_acc.py</c> (Zhoues/RoboTracer,
 /// Evaluation/); <see cref="Score2D"/> and <see cref="Score3D"/> give each definition. Samples are scored in
-/// parallel. Where this differs from the script, deliberately:
+/// parallel. The 3D collision test fuses the depth into a TSDF as the script does (<see cref="ObstacleOccupancy"/>),
+/// to Open3D's float32 arithmetic; BENCHMARKS.md (eval, "Parity with summarize_acc.py") records the check. Where
+/// this differs from the script, deliberately:
 /// <list type="bullet">
 /// <item>Answers are parsed with the pool's <see cref="TraceAnswerParser"/> for every model family (RoboTracer
 /// tuples; Gemini/Qwen JSON lists, fenced or bare; the last list wins). The script uses a tuple regex for
 /// RoboTracer (every tuple in the text) and, for Gemini/Qwen, only a ```-fenced JSON block (every numeric 2/3-list
 /// in it); answers that quote points while reasoning, or unfenced JSON, can therefore score differently.</item>
-/// <item>The obstacle grid is marked from back-projected depth instead of TSDF fusion; see
-/// <see cref="SceneGeometry.ObstacleGrid"/>.</item>
 /// <item>Arithmetic is double rather than float32; a failing step (no object points, no box) is a failed metric
 /// rather than a printed warning. The script's 3D run also prints 2D metrics derived from the 3D answer ("not
 /// reported in the paper"); that is not computed here.</item>

@@ -13,9 +13,6 @@ public static class SceneGeometry
     /// <summary>Occupancy voxel edge, metres (the script's <c>voxel_size</c>).</summary>
     public const double VoxelSize = 0.02;
 
-    /// <summary>Depths beyond this are left out of the obstacle grid (the script's TSDF <c>depth_trunc</c>).</summary>
-    public const double ObstacleDepthTruncation = 5.0;
-
     /// <summary>A pose collides when more than this fraction of the object's points fall in occupied voxels.</summary>
     public const double CollisionRatioThreshold = 0.20;
 
@@ -29,7 +26,8 @@ public static class SceneGeometry
     public static Point3D[] ObjectCloud(DepthImage depth, MaskImage mask, CameraIntrinsics intrinsics)
     {
         ArgumentNullException.ThrowIfNull(depth);
-        var raw = depth.ToPointCloud(intrinsics, mask);
+        ArgumentNullException.ThrowIfNull(mask);
+        var raw = MaskedCloud(depth, mask, intrinsics);
         if (raw.Length == 0)
         {
             return [];
@@ -81,50 +79,22 @@ public static class SceneGeometry
     }
 
     /// <summary>
-    /// The obstacle occupancy grid: every depth pixel outside the object's mask, with a measurement below
-    /// <see cref="ObstacleDepthTruncation"/>, back-projected and its <see cref="VoxelSize"/> voxel marked.
-    /// <para>
-    /// How this differs from the script's <c>create_occupancy_grid_from_tsdf</c>: the script integrates the masked
-    /// depth into an Open3D ScalableTSDFVolume (sdf_trunc = 4 voxels), extracts the zero-crossing surface points
-    /// and voxelizes them with a grid whose origin is the cloud's minimum bound (indices by truncation toward
-    /// zero). We mark the voxels of the back-projected points directly, on a grid aligned to the camera origin
-    /// (floor indexing). For one view both give the visible surface one voxel thick; TSDF additionally averages
-    /// depth noise over voxels, drops isolated pixels and can add surface across depth discontinuities, while
-    /// ours keeps every measured pixel. Voxel boundaries differ by the grid offset, so single-voxel contacts can
-    /// differ; the 20 % ratio threshold absorbs most of that. The mask is <see cref="MaskImage"/>'s (value ≥ 128)
-    /// for both the object and the obstacles; the script takes mask &gt; 0 for the object's cloud and mask == 255
-    /// for what it removes from the obstacles, which differ only on anti-aliased or lossy masks.
-    /// </para>
+    /// The obstacles as the script's <c>create_occupancy_grid_from_tsdf</c> makes them: the depth less the object's
+    /// pixels, fused into a TSDF and its surface voxelised; see <see cref="ObstacleOccupancy"/>. The object's pixels
+    /// are <see cref="MaskImage"/>'s (value ≥ 128) here and for the object's cloud; the script removes mask == 255
+    /// from the obstacles and takes mask &gt; 0 for the object, which differ only on anti-aliased or lossy masks.
     /// </summary>
-    public static VoxelGrid ObstacleGrid(DepthImage depth, MaskImage mask, CameraIntrinsics intrinsics)
-    {
-        ArgumentNullException.ThrowIfNull(depth);
-        ArgumentNullException.ThrowIfNull(mask);
-        ArgumentNullException.ThrowIfNull(intrinsics);
-        var grid = new VoxelGrid(VoxelSize);
-        var metres = depth.Metres;
-        var objectPixels = mask.Pixels;
-        for (var y = 0; y < depth.Height; y++)
-        {
-            for (var x = 0; x < depth.Width; x++)
-            {
-                var i = (y * depth.Width) + x;
-                var d = metres[i];
-                if (d > 0 && d < ObstacleDepthTruncation && !objectPixels[i])
-                {
-                    grid.Add(new Point3D((x - intrinsics.Cx) * d / intrinsics.Fx, (y - intrinsics.Cy) * d / intrinsics.Fy, d));
-                }
-            }
-        }
-        return grid;
-    }
+    public static ObstacleOccupancy ObstacleGrid(DepthImage depth, MaskImage mask, CameraIntrinsics intrinsics) =>
+        ObstacleOccupancy.FromBenchDepth(depth, mask, intrinsics);
 
     /// <summary>
     /// The script's <c>calculate_trajectory_collisions</c>: for each trace point, the fraction of the object's
     /// points that fall in occupied voxels when the cloud is moved by (point − first point). Counts points, not
-    /// distinct voxels. An empty object cloud gives ratios of 0.
+    /// distinct voxels. An empty object cloud gives ratios of 0. The script passes the predicted points as they
+    /// are (its parameter is named <c>pred_interp</c>, but the call gives it <c>pred_3d</c>, not the trace
+    /// resampled for the path metrics), and so does <see cref="EvalScorer.Score3D"/>.
     /// </summary>
-    public static double[] CollisionRatios(VoxelGrid obstacles, ReadOnlySpan<Point3D> objectPoints, IReadOnlyList<Point3D> trace)
+    public static double[] CollisionRatios(ObstacleOccupancy obstacles, ReadOnlySpan<Point3D> objectPoints, IReadOnlyList<Point3D> trace)
     {
         ArgumentNullException.ThrowIfNull(obstacles);
         ArgumentNullException.ThrowIfNull(trace);
@@ -184,6 +154,45 @@ public static class SceneGeometry
         var u = Math.Round(pixel.X, MidpointRounding.ToEven);
         var v = Math.Round(pixel.Y, MidpointRounding.ToEven);
         return u >= 0 && u < mask.Width && v >= 0 && v < mask.Height && mask[(int)u, (int)v];
+    }
+
+    /// <summary>
+    /// The mask's pixels with depth, back-projected as <c>create_object_pcd_from_mask</c> does: z = millimetres /
+    /// 1000 in double (our float32 metres are turned back into the PNG's millimetres first, so the points are the
+    /// script's to the last bit), x = (u − cx)·z / fx, y = (v − cy)·z / fy.
+    /// </summary>
+    private static Point3D[] MaskedCloud(DepthImage depth, MaskImage mask, CameraIntrinsics intrinsics)
+    {
+        CheckOneSize(depth, mask, intrinsics);
+        var metres = depth.Metres;
+        var pixels = mask.Pixels;
+        var points = new List<Point3D>(mask.Count);
+        for (var v = 0; v < depth.Height; v++)
+        {
+            for (var u = 0; u < depth.Width; u++)
+            {
+                var i = (v * depth.Width) + u;
+                if (pixels[i] && metres[i] > 0)
+                {
+                    var z = Math.Round(metres[i] * 1000.0) / 1000.0;
+                    points.Add(new((u - intrinsics.Cx) * z / intrinsics.Fx, (v - intrinsics.Cy) * z / intrinsics.Fy, z));
+                }
+            }
+        }
+        return [.. points];
+    }
+
+    /// <summary>Throws unless the depth, the mask and the intrinsics are all of one image size.</summary>
+    internal static void CheckOneSize(DepthImage depth, MaskImage mask, CameraIntrinsics intrinsics)
+    {
+        ArgumentNullException.ThrowIfNull(depth);
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(intrinsics);
+        if (depth.Width != intrinsics.Width || depth.Height != intrinsics.Height || mask.Width != depth.Width || mask.Height != depth.Height)
+        {
+            throw new ArgumentException(
+                $"depth {depth.Width}x{depth.Height}, mask {mask.Width}x{mask.Height} and intrinsics {intrinsics.Width}x{intrinsics.Height} must be one size");
+        }
     }
 
     private static double StdNorm(ReadOnlySpan<Point3D> points)

@@ -5,7 +5,8 @@ namespace RoboTracer.Fleet.Vision.Spatial;
 /// <summary>
 /// Sparse occupancy: the set of cubic voxels (origin at 0, side <see cref="VoxelSize"/>) that hold at least one
 /// observed point. Built from a point cloud or a depth image; answers point, segment and capsule queries for
-/// planning and for TraceSpatial-Bench's collision check. A depth camera sees only front surfaces, so a grid from
+/// planning. (TraceSpatial-Bench's collision check does not use it: the scorer fuses the depth into a
+/// <see cref="TsdfVolume"/> as the bench's script does.) A depth camera sees only front surfaces, so a grid from
 /// one depth image is a shell; <see cref="FromDepth"/> can thicken it along each ray. Mutable; not thread-safe
 /// (share a built grid read-only, or <see cref="Clone"/> it). Segment queries live in <c>VoxelGrid.Sweep.cs</c>.
 /// </summary>
