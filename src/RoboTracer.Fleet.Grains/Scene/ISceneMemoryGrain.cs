@@ -33,6 +33,13 @@ public interface ISceneMemoryGrain : IGrainWithStringKey
     /// <exception cref="ArgumentException">The watch is malformed.</exception>
     Task<SceneChange?> WatchTraceAsync(TraceWatch watch, IReadOnlyList<ObjectPosition>? baseline);
 
+    /// <summary>
+    /// Where objects were when the watch on <paramref name="trace"/> started (the scene its tracer saw); empty when
+    /// the trace is not watched. A step's verification compares the scene after it against this, to tell which
+    /// object the robot moved.
+    /// </summary>
+    Task<IReadOnlyList<ObjectPosition>> GetWatchBaselineAsync(TraceId trace);
+
     /// <summary>Stops watching a trace. One way: the task goes on at once; the scene's mailbox keeps the order of its calls.</summary>
     [OneWay]
     Task UnwatchTraceAsync(TraceId trace);
