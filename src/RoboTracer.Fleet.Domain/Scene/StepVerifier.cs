@@ -13,6 +13,8 @@ namespace RoboTracer.Fleet.Domain.Scene;
 /// <param name="Before">Where every object was when the trace was made (the scene the tracer saw).</param>
 /// <param name="Radius">How close to <paramref name="End"/> the object must be, metres.</param>
 /// <param name="MoveTolerance">How far an object may shift and still count as not moved, metres.</param>
+/// <param name="DestinationId">The bound destination, when the step has one: the object must stand in the step's relation to it (<see cref="PlacementRelation"/>).</param>
+/// <param name="Direction">The step's relation to the destination ("to the left of"), or null for on/in.</param>
 public sealed record StepExpectation(
     SuccessCheckKind Check,
     string ObjectId,
@@ -21,7 +23,9 @@ public sealed record StepExpectation(
     Point3D End,
     IReadOnlyList<ObjectPosition> Before,
     double Radius,
-    double MoveTolerance);
+    double MoveTolerance,
+    string? DestinationId = null,
+    string? Direction = null);
 
 /// <summary>A verification's decision.</summary>
 /// <param name="Succeeded">True when the scene shows the bound object where the check wants it.</param>
@@ -29,7 +33,8 @@ public sealed record StepExpectation(
 public sealed record StepVerdict(bool Succeeded, string Detail);
 
 /// <summary>
-/// Decides a step from the scene after it: the bound object must be where the check wants it. When it is not and
+/// Decides a step from the scene after it: the bound object must be where the check wants it (for an at-destination
+/// check: where the trace ends, and in the step's relation to the bound destination). When it is not and
 /// other objects moved, the robot moved the wrong object, and the verdict says which. Pure: the task grain gives it
 /// scene memory's snapshot.
 /// </summary>
@@ -51,11 +56,13 @@ public static class StepVerifier
         {
             var off = seen.Box.Center.DistanceTo(expected.End);
             var where = $"{Name(seen)} is {Metres(off)} from where the trace ends";
-            if (off <= expected.Radius)
+            var destination = after.Objects.FirstOrDefault(o => o.Id == expected.DestinationId);
+            var relation = destination is null ? null : PlacementRelation.Problem(expected.Direction, seen, destination);
+            if (off <= expected.Radius && relation is null)
             {
                 return new StepVerdict(true, where + AlsoMoved(others));
             }
-            failure = where;
+            failure = relation is null ? where : $"{where}, but {relation}";
         }
         else
         {

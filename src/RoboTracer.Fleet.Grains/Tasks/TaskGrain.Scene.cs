@@ -108,7 +108,8 @@ public sealed partial class TaskGrain
         var before = await memory.GetWatchBaselineAsync(trace);
         var start = before.FirstOrDefault(p => p.ObjectId == objectId)?.Center ?? points.Points3D[0];
         var verdict = StepVerifier.Verify(
-            new StepExpectation(check, objectId, step.Planned.Object, start, points.Points3D[^1], before, options.VerificationRadius, options.MoveTolerance),
+            new StepExpectation(check, objectId, step.Planned.Object, start, points.Points3D[^1], before, options.VerificationRadius, options.MoveTolerance,
+                step.DestinationId, step.Planned.Direction),
             snapshot);
         if (!verdict.Succeeded)
         {

@@ -9,9 +9,10 @@ namespace RoboTracer.Fleet.Inference.Backends;
 /// The offline default backend: <see cref="GeometricTracePlanner"/> on the request's depth, intrinsics and scene
 /// hints. The object is the hint <c>object_id</c> names (the caller's bound object), else the hinted object the
 /// instruction names first (whole words, the longest label where labels overlap); the destination is the request's
-/// destination box or the hinted object it names last. Deterministic: the same request gives the same trace.
+/// destination box or the hinted object it names last; "place it to the left/right of" sets it down beside the
+/// destination, else it goes on top. Deterministic: the same request gives the same trace.
 /// </summary>
-public sealed class GeometricBackend : ITraceBackend
+public sealed partial class GeometricBackend : ITraceBackend
 {
     /// <inheritdoc />
     public string Name => "geometric";
@@ -44,7 +45,7 @@ public sealed class GeometricBackend : ITraceBackend
         IReadOnlyList<Domain.Geometry.Point3D> path;
         try
         {
-            path = GeometricTracePlanner.Plan(new GeometricScene(depth, intrinsics, objectBox, destination));
+            path = GeometricTracePlanner.Plan(new GeometricScene(depth, intrinsics, objectBox, destination, SideOf(request.Instruction)));
         }
         catch (ArgumentException ex)
         {
@@ -110,6 +111,20 @@ public sealed class GeometricBackend : ITraceBackend
         destination = ProtoGeometry.ToBox(mentioned[^1].Box);
         return true;
     }
+
+    /// <summary>
+    /// −1 or +1 when the instruction sets the object down to the left or right of its destination ("place it to the left
+    /// of the plate", as the planners phrase a step), else 0: on it. Only after "it": "the cup left of the bowl" in a
+    /// description of which cup is meant says nothing about where it goes.
+    /// </summary>
+    private static int SideOf(string instruction)
+    {
+        var match = SidePattern().Match(instruction);
+        return !match.Success ? 0 : match.Groups[1].Value.Equals("left", StringComparison.OrdinalIgnoreCase) ? -1 : 1;
+    }
+
+    [GeneratedRegex(@"\bit\s+(?:to\s+the\s+|on\s+the\s+)?(left|right)\s+(?:side\s+)?of\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SidePattern();
 
     /// <summary>
     /// The hints whose labels the instruction names, as whole words, in the order it names them; where labels overlap
