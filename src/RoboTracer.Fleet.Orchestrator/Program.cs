@@ -1,5 +1,12 @@
 using RoboTracer.Fleet.Orchestrator;
+using RoboTracer.Fleet.Orchestrator.Hosting;
 using RoboTracer.Fleet.ServiceDefaults;
+
+// `migrate`: apply the store's schema migrations and exit (deploy/kubernetes runs it as a Job).
+if (MigrateCommand.IsRequested(args))
+{
+    return await MigrateCommand.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -8,4 +15,5 @@ builder.AddFleetOrchestrator();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapFleetOrchestrator();
-app.Run();
+await app.RunAsync();
+return 0;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Hosting.Kubernetes;
 using RoboTracer.Fleet.Inference;
 using RoboTracer.Fleet.Inference.Pool;
 using RoboTracer.Fleet.Inference.Worker;
@@ -38,8 +39,23 @@ internal static class ConfigurationReads
         _ = app.Services.GetRequiredService<IOptions<ClusterOptions>>().Value;
         // FleetNode opens the pool from the configuration when the silo starts (TracePool.FromConfiguration).
         TracePoolOptions.FromConfiguration(app.Configuration).Validate();
-        return Unread(environment, reads);
+        var unread = Unread(environment, reads);
+        // Orleans' Kubernetes hosting reads its variables from the process environment, not from configuration:
+        // they count as read where the composition registered it (FleetSilo, Orleans:Kubernetes:Enabled). POD_IP is
+        // not among them: the package reads it only when no address is advertised, and FleetSilo always sets one.
+        return builder.Services.Any(d => d.ImplementationType == typeof(KubernetesClusterAgent))
+            ? [.. unread.Where(key => !KubernetesHostingVariables.Contains(key))]
+            : unread;
     }
+
+    /// <summary>The environment variables Microsoft.Orleans.Hosting.Kubernetes reads when a silo uses it.</summary>
+    public static IReadOnlySet<string> KubernetesHostingVariables { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        KubernetesHostingOptions.PodNameEnvironmentVariable,
+        KubernetesHostingOptions.PodNamespaceEnvironmentVariable,
+        KubernetesHostingOptions.ClusterIdEnvironmentVariable,
+        KubernetesHostingOptions.ServiceIdEnvironmentVariable,
+    };
 
     /// <summary>The keys of <paramref name="environment"/> a pool worker never reads.</summary>
     public static IReadOnlyList<string> UnreadByWorker(IReadOnlyDictionary<string, string> environment)

@@ -5,7 +5,7 @@ namespace RoboTracer.Fleet.Deploy.Tests;
 /// <summary>deploy/docker: pinned bases, a build stage apart from the runtime, a non-root user. (No Docker daemon here: they are read, not built.)</summary>
 public sealed partial class DockerfileTests
 {
-    private static readonly string[] Files = ["orchestrator.Dockerfile", "worker.Dockerfile", "simulator.Dockerfile"];
+    private static readonly string[] Files = ["orchestrator.Dockerfile", "worker.Dockerfile", "simulator.Dockerfile", "cli.Dockerfile"];
 
     public static TheoryData<string> Dockerfiles => [.. Files];
 

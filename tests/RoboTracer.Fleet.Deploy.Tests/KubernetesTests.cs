@@ -1,4 +1,9 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using Orleans.Hosting.Kubernetes;
+using RoboTracer.Fleet.Cli;
+using RoboTracer.Fleet.Inference.Pool;
+using RoboTracer.Fleet.Orchestrator.Hosting;
 using RoboTracer.Fleet.ServiceDefaults;
 using YamlDotNet.RepresentationModel;
 using static RoboTracer.Fleet.Deploy.Tests.RenderedOverlay;
@@ -10,6 +15,8 @@ public sealed partial class KubernetesTests
 {
     private const string Orchestrator = "robotracer-orchestrator";
     private const string Worker = "robotracer-worker";
+    private const string Migrate = "robotracer-migrate";
+    private const string Retention = "robotracer-retention";
 
     public static TheoryData<string> Overlays => [.. RenderedOverlay.Names];
 
@@ -26,7 +33,7 @@ public sealed partial class KubernetesTests
     {
         var rendered = Render(overlay);
 
-        Assert.Equal([Orchestrator, Worker], rendered.Pods().Select(p => p.Workload).Order());
+        Assert.Equal([Migrate, Orchestrator, Retention, Worker], rendered.Pods().Select(p => p.Workload).Order());
         Assert.Single(rendered.OfKind("Secret"));
         Assert.Equal(2, rendered.OfKind("PodDisruptionBudget").Count());
         Assert.NotEmpty(rendered.OfKind("NetworkPolicy"));
@@ -46,6 +53,19 @@ public sealed partial class KubernetesTests
         var hpa = production.OfKind("HorizontalPodAutoscaler").Single();
         Assert.Equal(Worker, Text(hpa, "spec", "scaleTargetRef", "name"));
         Assert.Empty(dev.OfKind("HorizontalPodAutoscaler"));
+    }
+
+    [Fact]
+    public void Production_workers_scale_on_the_queue_length_the_worker_exports_with_cpu_as_fallback()
+    {
+        var metrics = Sequence(Render("production").OfKind("HorizontalPodAutoscaler").Single(), "spec", "metrics").ToList();
+
+        // The OpenTelemetry gauge fleet.inference.queue.length (InferenceMetrics) as Prometheus names it.
+        var queue = Assert.Single(metrics, m => Text(m, "type") == "Pods");
+        Assert.Equal("fleet.inference.queue.length".Replace('.', '_'), Text(queue, "pods", "metric", "name"));
+        Assert.Equal("AverageValue", Text(queue, "pods", "target", "type"));
+        var cpu = Assert.Single(metrics, m => Text(m, "type") == "Resource");
+        Assert.Equal("cpu", Text(cpu, "resource", "name"));
     }
 
     [Theory, MemberData(nameof(Overlays))]
@@ -82,7 +102,7 @@ public sealed partial class KubernetesTests
     public void Probes_ask_the_service_defaults_paths_on_the_http_endpoint(string overlay)
     {
         var rendered = Render(overlay);
-        foreach (var (workload, pod) in rendered.Pods())
+        foreach (var (workload, pod) in rendered.ServicePods())
         {
             var container = Containers(pod).Single();
             Assert.Equal(Extensions.HealthEndpointPath, Text(container, "readinessProbe", "httpGet", "path"));
@@ -148,6 +168,90 @@ public sealed partial class KubernetesTests
         Assert.Empty(ConfigurationReads.UnreadByWorker(environment));
     }
 
+    [Theory, MemberData(nameof(Overlays))]
+    public void Silos_use_orleans_kubernetes_hosting_with_their_pod_identity_and_an_account_allowed_what_it_does(string overlay)
+    {
+        var rendered = Render(overlay);
+        var deployment = rendered.Single("Deployment", Orchestrator);
+        var pod = rendered.Pod(Orchestrator);
+        var container = Containers(pod).Single();
+
+        Assert.Equal("true", rendered.Environment(container)[FleetSilo.KubernetesHostingKey.Replace(":", "__", StringComparison.Ordinal)]);
+        Assert.Equal("metadata.name", FieldOf(container, KubernetesHostingOptions.PodNameEnvironmentVariable));
+        Assert.Equal("metadata.namespace", FieldOf(container, KubernetesHostingOptions.PodNamespaceEnvironmentVariable));
+        // The cluster is the pods' labels, which the package also selects the silos' pods by.
+        foreach (var (variable, label) in new[]
+        {
+            (KubernetesHostingOptions.ClusterIdEnvironmentVariable, KubernetesHostingOptions.ClusterIdLabel),
+            (KubernetesHostingOptions.ServiceIdEnvironmentVariable, KubernetesHostingOptions.ServiceIdLabel),
+        })
+        {
+            Assert.Equal($"metadata.labels['{label}']", FieldOf(container, variable));
+            Assert.False(string.IsNullOrEmpty(Text(deployment, "spec", "template", "metadata", "labels", label)), $"the pod template has no label {label}");
+        }
+        // The in-cluster client authenticates with the pod's service account token.
+        var account = Text(pod, "serviceAccountName")!;
+        Assert.NotEqual("false", Text(pod, "automountServiceAccountToken"));
+        Assert.Single(rendered.OfKind("ServiceAccount"), a => Text(a, "metadata", "name") == account);
+        var binding = Assert.Single(rendered.OfKind("RoleBinding"), b => Sequence(b, "subjects").Any(s => Text(s, "kind") == "ServiceAccount" && Text(s, "name") == account));
+        Assert.Equal("Role", Text(binding, "roleRef", "kind"));
+        var role = rendered.Single("Role", Text(binding, "roleRef", "name")!);
+        var rule = Assert.Single(Sequence(role, "rules"), r => Sequence(r, "resources").Any(x => Text(x) == "pods"));
+        Assert.Equal([""], Sequence(rule, "apiGroups").Select(x => Text(x)));
+        // What KubernetesClusterAgent calls: read, list and watch pods, patch its own pod's labels; never delete.
+        Assert.Equal(["get", "list", "patch", "watch"], Sequence(rule, "verbs").Select(x => Text(x)!).Order());
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void The_pool_client_resolves_the_headless_worker_service_to_each_worker_on_its_grpc_port(string overlay)
+    {
+        var rendered = Render(overlay);
+        var orchestrator = rendered.Environment(Containers(rendered.Pod(Orchestrator)).Single());
+        var worker = Containers(rendered.Pod(Worker)).Single();
+
+        var workers = orchestrator.Where(e => e.Key.StartsWith("Pool__Workers__", StringComparison.Ordinal)).Select(e => e.Value).ToList();
+        var (host, port) = Assert.IsType<(string, int)>(TracePoolOptions.DnsName(Assert.Single(workers)));
+        var service = rendered.Single("Service", host);
+        // Headless: the name resolves to the ready pods' own addresses, so the port is the pods' port.
+        Assert.Equal("None", Text(service, "spec", "clusterIP"));
+        Assert.Equal(Worker, Text(service, "spec", "selector", "app.kubernetes.io/name"));
+        Assert.Equal(ContainerPort(worker, "grpc"), port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var servicePort = Assert.Single(Sequence(service, "spec", "ports"));
+        Assert.Equal(("grpc", "kubernetes.io/h2c"), (Text(servicePort, "targetPort"), Text(servicePort, "appProtocol")));
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void The_migration_job_runs_migrate_from_the_orchestrator_image_on_the_silos_store(string overlay)
+    {
+        var rendered = Render(overlay);
+        var silo = Containers(rendered.Pod(Orchestrator)).Single();
+        var job = Containers(rendered.Pod(Migrate)).Single();
+
+        Assert.Equal(Text(silo, "image"), Text(job, "image"));
+        Assert.Equal([MigrateCommand.Name], rendered.Arguments(job));
+        Assert.Equal(StoreOf(rendered.Environment(silo)), StoreOf(rendered.Environment(job)));
+        Assert.Equal("postgres", StoreOf(rendered.Environment(job)).Provider);
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void The_retention_cronjob_runs_fleet_retention_on_the_silos_store_and_schema(string overlay)
+    {
+        var rendered = Render(overlay);
+        var store = StoreOf(rendered.Environment(Containers(rendered.Pod(Orchestrator)).Single()));
+        var container = Containers(rendered.Pod(Retention)).Single();
+        var arguments = rendered.Arguments(container);
+
+        Assert.StartsWith("robotracer/fleet-cli:", Text(container, "image"), StringComparison.Ordinal);
+        Assert.Equal("retention", arguments[0]);
+        Assert.Equal("postgres:" + store.Target, ValueOf(arguments, "--store"));
+        Assert.Equal(store.Schema, ValueOf(arguments, "--schema"));
+        var archive = ValueOf(arguments, "--archive");
+        Assert.Contains(Sequence(container, "volumeMounts"), m => Text(m, "mountPath") == archive);
+        // The arguments are valid for the fleet command itself.
+        var parse = FleetCommand.BuildRootCommand(CliContext.ForWriters(TextWriter.Null, TextWriter.Null)).Parse([.. arguments]);
+        Assert.Empty(parse.Errors);
+    }
+
     [Fact]
     public void A_variable_no_service_reads_is_reported()
     {
@@ -160,6 +264,19 @@ public sealed partial class KubernetesTests
 
         Assert.Equal(["Fleet:TraceDeadlin", "Orleans:Endpoints:SiloPrt"], ConfigurationReads.UnreadByOrchestrator(environment));
         Assert.Equal(["Inference:DefaultBackendd"], ConfigurationReads.UnreadByWorker(new Dictionary<string, string> { ["Inference__DefaultBackendd"] = "x" }));
+    }
+
+    private static StoreSelection StoreOf(IReadOnlyDictionary<string, string> environment) =>
+        StoreSelection.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(ConfigurationReads.Keys(environment)).Build());
+
+    private static string? FieldOf(YamlMappingNode container, string variable) =>
+        Text(Sequence(container, "env").Single(e => Text(e, "name") == variable), "valueFrom", "fieldRef", "fieldPath");
+
+    private static string ValueOf(IReadOnlyList<string> arguments, string option)
+    {
+        var at = arguments.ToList().IndexOf(option);
+        Assert.True(at >= 0 && at + 1 < arguments.Count, $"no value for {option} in: {string.Join(' ', arguments)}");
+        return arguments[at + 1];
     }
 
     private static (string? TargetPort, string? AppProtocol) ServicePort(RenderedOverlay rendered, string name)

@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace RoboTracer.Fleet.Deploy.Tests;
 
 /// <summary>An overlay of deploy/kubernetes as <c>kubectl kustomize</c> renders it, with lookups over its objects.</summary>
-internal sealed class RenderedOverlay
+internal sealed partial class RenderedOverlay
 {
     /// <summary>The value an environment variable set from a field or resource (valueFrom) stands for in the checks.</summary>
     public const string FieldValue = "10.1.2.3";
@@ -30,10 +30,14 @@ internal sealed class RenderedOverlay
 
     public YamlMappingNode Single(string kind, string name) => OfKind(kind).Single(o => Text(o, "metadata", "name") == name);
 
-    /// <summary>Every workload's pod template spec, by workload name.</summary>
+    /// <summary>Every workload's pod template spec, by workload name (a CronJob's is its job template's).</summary>
     public IEnumerable<(string Workload, YamlMappingNode Pod)> Pods() =>
-        Objects.Where(o => Text(o, "kind") is "Deployment" or "StatefulSet" or "DaemonSet" or "Job")
-            .Select(o => (Text(o, "metadata", "name")!, (YamlMappingNode)At(o, "spec", "template", "spec")!));
+        Objects.Where(o => Text(o, "kind") is "Deployment" or "StatefulSet" or "DaemonSet" or "Job" or "CronJob")
+            .Select(o => (Text(o, "metadata", "name")!, (YamlMappingNode)(At(o, "spec", "template", "spec") ?? At(o, "spec", "jobTemplate", "spec", "template", "spec"))!));
+
+    /// <summary>The pods of the long-running services (Deployments), which serve, and are probed, on their endpoints.</summary>
+    public IEnumerable<(string Workload, YamlMappingNode Pod)> ServicePods() =>
+        Pods().Where(p => OfKind("Deployment").Any(d => Text(d, "metadata", "name") == p.Workload));
 
     public YamlMappingNode Pod(string workload) => Pods().Single(p => p.Workload == workload).Pod;
 
@@ -42,7 +46,8 @@ internal sealed class RenderedOverlay
 
     /// <summary>
     /// The environment a container gets: its ConfigMaps' and Secrets' keys (envFrom) and its own variables, in the
-    /// order Kubernetes applies them (env wins over envFrom).
+    /// order Kubernetes applies them (env wins over envFrom); a variable from a ConfigMap or Secret key has that key's
+    /// value, one from a pod field <see cref="FieldValue"/>.
     /// </summary>
     public IReadOnlyDictionary<string, string> Environment(YamlMappingNode container)
     {
@@ -58,12 +63,7 @@ internal sealed class RenderedOverlay
             }
             if (Text(source, "secretRef", "name") is { } secret)
             {
-                var data = Single("Secret", secret);
-                foreach (var (key, value) in Data(data, "data"))
-                {
-                    environment[key] = Encoding.UTF8.GetString(Convert.FromBase64String(value));
-                }
-                foreach (var (key, value) in Data(data, "stringData"))
+                foreach (var (key, value) in SecretData(secret))
                 {
                     environment[key] = value;
                 }
@@ -71,9 +71,34 @@ internal sealed class RenderedOverlay
         }
         foreach (var variable in Sequence(container, "env"))
         {
-            environment[Text(variable, "name")!] = Text(variable, "value") ?? FieldValue;
+            environment[Text(variable, "name")!] = Text(variable, "value")
+                ?? (Text(variable, "valueFrom", "configMapKeyRef", "name") is { } configMap
+                    ? Data(Single("ConfigMap", configMap), "data").Single(d => d.Key == Text(variable, "valueFrom", "configMapKeyRef", "key")).Value
+                    : null)
+                ?? (Text(variable, "valueFrom", "secretKeyRef", "name") is { } secret
+                    ? SecretData(secret).Single(d => d.Key == Text(variable, "valueFrom", "secretKeyRef", "key")).Value
+                    : null)
+                ?? FieldValue;
         }
         return environment;
+    }
+
+    /// <summary>
+    /// A container's arguments as Kubernetes runs them: <c>$(VAR)</c> replaced by the variable of its
+    /// <see cref="Environment"/> (an unknown one stays as written, as Kubernetes leaves it).
+    /// </summary>
+    public IReadOnlyList<string> Arguments(YamlMappingNode container)
+    {
+        var environment = Environment(container);
+        return [.. Sequence(container, "args").Select(a => Variable().Replace(
+            ((YamlScalarNode)a).Value!, m => environment.TryGetValue(m.Groups["name"].Value, out var value) ? value : m.Value))];
+    }
+
+    private IEnumerable<(string Key, string Value)> SecretData(string name)
+    {
+        var secret = Single("Secret", name);
+        return Data(secret, "data").Select(d => (d.Key, Encoding.UTF8.GetString(Convert.FromBase64String(d.Value))))
+            .Concat(Data(secret, "stringData"));
     }
 
     public static YamlNode? At(YamlNode node, params string[] path)
@@ -98,4 +123,7 @@ internal sealed class RenderedOverlay
         At(node, field) is YamlMappingNode mapping
             ? mapping.Children.Select(c => (((YamlScalarNode)c.Key).Value!, ((YamlScalarNode)c.Value).Value ?? ""))
             : [];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\$\((?<name>[A-Za-z_][A-Za-z0-9_]*)\)")]
+    private static partial System.Text.RegularExpressions.Regex Variable();
 }

@@ -1,9 +1,27 @@
 namespace RoboTracer.Fleet.Deploy.Tests;
 
 /// <summary>deploy/systemd: the units verify, are hardened, and their example environment sets only what the services read.</summary>
-public sealed class SystemdTests
+public sealed partial class SystemdTests
 {
-    public static TheoryData<string> Units => ["robotracer-orchestrator.service", "robotracer-worker.service"];
+    private static readonly string[] UnitFiles = ["robotracer-orchestrator.service", "robotracer-worker.service", "robotracer-retention.service", "robotracer-retention.timer"];
+
+    public static TheoryData<string> Units => [.. UnitFiles];
+
+    /// <summary>The services, and whether each runs for good (restarted on failure) or once per start (its timer's).</summary>
+    public static TheoryData<string, bool> Services => new()
+    {
+        { "robotracer-orchestrator.service", true },
+        { "robotracer-worker.service", true },
+        { "robotracer-retention.service", false },
+    };
+
+    [Fact]
+    public void Every_unit_is_checked()
+    {
+        var files = Directory.GetFiles(Tools.Deploy("systemd")).Select(Path.GetFileName).Where(f => f!.EndsWith(".service", StringComparison.Ordinal) || f.EndsWith(".timer", StringComparison.Ordinal)).Order();
+
+        Assert.Equal(UnitFiles.Order(), files);
+    }
 
     [Theory, MemberData(nameof(Units))]
     public void Unit_passes_systemd_analyze_verify(string unit)
@@ -14,8 +32,8 @@ public sealed class SystemdTests
         Assert.True(exitCode == 0 && string.IsNullOrWhiteSpace(error + output), $"systemd-analyze verify {unit} ({exitCode}): {error}{output}");
     }
 
-    [Theory, MemberData(nameof(Units))]
-    public void Unit_runs_hardened_with_an_environment_file_and_restarts_on_failure(string unit)
+    [Theory, MemberData(nameof(Services))]
+    public void Service_runs_hardened_with_an_environment_file_and_a_long_running_one_restarts_on_failure(string unit, bool longRunning)
     {
         var settings = File.ReadAllLines(Tools.Deploy("systemd", unit))
             .Where(line => line.Contains('=', StringComparison.Ordinal) && !line.StartsWith('#'))
@@ -25,7 +43,7 @@ public sealed class SystemdTests
         Assert.Equal(["yes"], settings["DynamicUser"]);
         Assert.Equal(["strict"], settings["ProtectSystem"]);
         Assert.Equal(["yes"], settings["NoNewPrivileges"]);
-        Assert.Equal(["on-failure"], settings["Restart"]);
+        Assert.Equal(longRunning ? ["on-failure"] : ["oneshot"], longRunning ? settings["Restart"] : settings["Type"]);
         Assert.StartsWith("/etc/robotracer/", Assert.Single(settings["EnvironmentFile"]), StringComparison.Ordinal);
     }
 
@@ -35,6 +53,23 @@ public sealed class SystemdTests
         var environment = ReadEnvironment("orchestrator.env.example");
 
         Assert.Empty(ConfigurationReads.UnreadByOrchestrator(environment));
+    }
+
+    [Fact]
+    public void The_retention_service_runs_fleet_retention_on_the_orchestrators_store_and_schema()
+    {
+        var environment = ReadEnvironment("orchestrator.env.example");
+        var execStart = File.ReadAllLines(Tools.Deploy("systemd", "robotracer-retention.service")).Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal));
+        // systemd's ${VAR}: the variable's whole value as (part of) one argument; arguments split on spaces.
+        var arguments = execStart["ExecStart=".Length..].Split(' ')
+            .Select(a => BracedVariable().Replace(a, m => environment[m.Groups["name"].Value]))
+            .SkipWhile(a => a != "retention").ToArray();
+
+        Assert.Contains("--schema", arguments);
+        Assert.Equal(environment["Store__Schema"], arguments[Array.IndexOf(arguments, "--schema") + 1]);
+        Assert.Equal("postgres:" + environment["ConnectionStrings__fleetdb"], arguments[Array.IndexOf(arguments, "--store") + 1]);
+        var parse = RoboTracer.Fleet.Cli.FleetCommand.BuildRootCommand(RoboTracer.Fleet.Cli.CliContext.ForWriters(TextWriter.Null, TextWriter.Null)).Parse(arguments);
+        Assert.Empty(parse.Errors);
     }
 
     [Fact]
@@ -51,4 +86,7 @@ public sealed class SystemdTests
             .Where(line => line.Length > 0 && !line.StartsWith('#'))
             .Select(line => line.Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.Ordinal);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\$\{(?<name>\w+)\}")]
+    private static partial System.Text.RegularExpressions.Regex BracedVariable();
 }

@@ -164,6 +164,24 @@ public sealed class TracePoolTests
     }
 
     [Fact]
+    public async Task A_dns_worker_is_a_worker_at_each_address_its_name_resolves_to()
+    {
+        await using var a = await WorkerHost.StartAsync(Fast);
+        var port = a.GrpcAddress.Port;
+        await using var pool = new TracePool(new TracePoolOptions { Workers = [$"dns:///localhost:{port}"], RetryDelay = TimeSpan.FromMilliseconds(5) });
+
+        var response = await pool.TraceAsync(TestInputs.Request(), DateTime.UtcNow.AddSeconds(30));
+
+        // As behind a Kubernetes headless Service: the balancer holds the addresses, never the name.
+        Assert.Equal(a.WorkerId, response.WorkerId);
+        var resolved = await System.Net.Dns.GetHostAddressesAsync("localhost");
+        Assert.Equal(
+            resolved.Select(ip => $"{new UriBuilder("http", ip.ToString(), port).Uri.Host}:{port}").Order(),
+            pool.Workers.Select(w => $"{new Uri(w.Address).Host}:{new Uri(w.Address).Port}").Order());
+        Assert.Contains(pool.Workers, w => new Uri(w.Address).Host == a.GrpcAddress.Host);
+    }
+
+    [Fact]
     public void A_pool_with_no_worker_configured_either_way_is_refused_with_what_to_set()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Pool:MaxAttempts"] = "2" }).Build();
@@ -177,6 +195,8 @@ public sealed class TracePoolTests
     [Theory]
     [InlineData("Pool:MaxAttempts", "9", "Pool:MaxAttempts is 9")]
     [InlineData("Pool:Workers:0", "127.0.0.1:50051", "each worker must be an absolute http:// address")]
+    [InlineData("Pool:Workers:0", "dns:///robotracer-worker-headless", "or dns:///NAME:PORT")]
+    [InlineData("Pool:DnsRefreshInterval", "00:00:00", "Pool:DnsRefreshInterval must be positive")]
     public void A_pool_setting_out_of_range_is_refused_naming_it(string key, string value, string message)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -38,15 +38,21 @@ internal static class RetentionCommand
                 result.AddError("--older-than must be a number of days between 0 and 36500");
             }
         });
+        var schema = new Option<string>("--schema")
+        {
+            Description = $"The PostgreSQL schema of the store (the orchestrator's Store:Schema; default {PostgresEventStore.DefaultSchema})",
+            DefaultValueFactory = _ => PostgresEventStore.DefaultSchema,
+            HelpName = "SCHEMA",
+        };
         var archive = new Option<string?>("--archive") { Description = "Write the dropped events to a JSON-lines file in DIR first", HelpName = "DIR" };
         var dryRun = new Option<bool>("--dry-run") { Description = "List what would go; change and write nothing" };
-        var command = new Command("retention", "Archive and drop finished tasks' events older than DAYS") { store, olderThan, archive, dryRun };
+        var command = new Command("retention", "Archive and drop finished tasks' events older than DAYS") { store, schema, olderThan, archive, dryRun };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var dry = parse.GetValue(dryRun);
             var archiveDir = parse.GetValue(archive);
             string? archivePath = null;
-            await using var eventStore = await OpenAsync(parse.GetRequiredValue(store), cancellationToken);
+            await using var eventStore = await OpenAsync(parse.GetRequiredValue(store), parse.GetRequiredValue(schema), cancellationToken);
             Stream? archiveStream = null;
             try
             {
@@ -147,7 +153,7 @@ internal static class RetentionCommand
     }
 
     /// <summary>Opens an existing store; a SQLite path that does not exist is an error, not a new empty database.</summary>
-    private static async Task<IEventStore> OpenAsync(string spec, CancellationToken cancellationToken)
+    private static async Task<IEventStore> OpenAsync(string spec, string schema, CancellationToken cancellationToken)
     {
         var colon = spec.IndexOf(':', StringComparison.Ordinal);
         var kind = colon < 0 ? "" : spec[..colon].ToLowerInvariant();
@@ -167,11 +173,15 @@ internal static class RetentionCommand
             case "postgres" or "postgresql":
                 try
                 {
-                    return await PostgresEventStore.OpenAsync(target, cancellationToken: cancellationToken);
+                    return await PostgresEventStore.OpenAsync(target, schema: schema, cancellationToken: cancellationToken);
                 }
                 catch (EventStoreUnavailableException ex)
                 {
                     throw new CliException(ExitCodes.Unreachable, $"cannot reach PostgreSQL: {ex.Message}", ex);
+                }
+                catch (ArgumentException ex) when (ex.ParamName == nameof(schema))
+                {
+                    throw CliException.Usage($"--schema: {ex.Message}");
                 }
                 catch (ArgumentException ex)
                 {

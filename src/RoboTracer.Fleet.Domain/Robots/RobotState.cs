@@ -40,6 +40,15 @@ public sealed class RobotState
     public RobotStepStatus? CurrentStep { get; private set; }
 
     /// <summary>
+    /// The id of the command that sent <see cref="CurrentStep"/>: the version of its <see cref="RobotStepDispatched"/>
+    /// event. Sent again under this id, the trace is acknowledged and not run twice by a robot that already has it.
+    /// </summary>
+    public long CurrentCommandId { get; private set; }
+
+    /// <summary>How many events were applied: the robot stream's version, which numbers its commands.</summary>
+    public long Version { get; private set; }
+
+    /// <summary>
     /// The last report it made on a trace it was executing, final ones included: what a task that lost the report
     /// on its way (its silo died) finds out when it resumes.
     /// </summary>
@@ -50,6 +59,7 @@ public sealed class RobotState
     public void Apply(RobotEvent @event)
     {
         ArgumentNullException.ThrowIfNull(@event);
+        Version++;
         switch (@event)
         {
             case RobotRegistered e:
@@ -84,6 +94,7 @@ public sealed class RobotState
                 break;
             case RobotStepDispatched e:
                 CurrentStep = new RobotStepStatus(e.Task, e.StepIndex, e.Trace, null, 0, e.At);
+                CurrentCommandId = Version;
                 break;
             case RobotStepCancelRequested e:
                 // The trace is no longer wanted: later reports about it are stale, whatever the robot says.

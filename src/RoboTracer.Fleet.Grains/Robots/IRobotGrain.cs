@@ -39,7 +39,11 @@ public interface IRobotGrain : IGrainWithStringKey
     /// <summary>Lets the robot go, if <paramref name="task"/> holds it.</summary>
     Task<bool> ReleaseAsync(TaskId task, string reason);
 
-    /// <summary>Records and sends a trace to execute. The trace is checked against the workspace once more, the last gate before the robot.</summary>
+    /// <summary>
+    /// Records and sends a trace to execute. The trace is checked against the workspace once more, the last gate before
+    /// the robot. The robot's current trace is not recorded again: it is sent again under the id it was first sent with,
+    /// which a robot that has it acknowledges without running it twice.
+    /// </summary>
     /// <exception cref="RobotUnavailableException">The robot is offline or held by another task, or did not take the command.</exception>
     /// <exception cref="RobotNotLinkedException">The robot's link is not known yet (this grain was just activated); nothing was sent.</exception>
     /// <exception cref="ArgumentException">The trace has non-finite or out-of-workspace points.</exception>

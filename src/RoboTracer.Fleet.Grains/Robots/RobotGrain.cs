@@ -190,8 +190,15 @@ public sealed class RobotGrain(IEventStore store, EventSerializer serializer, Ro
             throw new InvalidOperationException($"Trace '{command.Trace}' was not sent to robot '{Id}': its task cancelled it before the dispatch arrived.");
         }
         var link = _link ?? throw new RobotNotLinkedException(Id);
+        if (State.CurrentStep is { } current && current.Trace == command.Trace && current.Task == command.Task)
+        {
+            // Sent before, by a task activation that has since been replaced: the command may have died with the link
+            // of a silo that was killed. Sent again under its first id, so a robot that did get it only acknowledges it.
+            await SendAsync(link, l => l.ExecuteTraceAsync(command, State.CurrentCommandId));
+            return;
+        }
         Raise(new RobotStepDispatched(command.Task, command.StepIndex, command.Trace, TimeProvider.GetUtcNow()));
-        var commandId = TentativeVersion;
+        var commandId = State.CurrentCommandId;
         // Recorded before it goes out: a stale activation fails here and sends nothing.
         await ConfirmEventsAsync();
         await SendAsync(link, l => l.ExecuteTraceAsync(command, commandId));

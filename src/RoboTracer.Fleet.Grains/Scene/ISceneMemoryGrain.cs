@@ -40,6 +40,14 @@ public interface ISceneMemoryGrain : IGrainWithStringKey
     /// </summary>
     Task<IReadOnlyList<ObjectPosition>> GetWatchBaselineAsync(TraceId trace);
 
+    /// <summary>
+    /// What a watch of <paramref name="watch"/>'s trace started now against <paramref name="baseline"/> would fire on
+    /// (the first change, or null), without starting it: whether a trace fetched ahead, for a scene as it was
+    /// expected to be, still fits the scene as it is.
+    /// </summary>
+    /// <exception cref="ArgumentException">The watch or the baseline is malformed.</exception>
+    Task<SceneChange?> CheckTraceAsync(TraceWatch watch, IReadOnlyList<ObjectPosition> baseline);
+
     /// <summary>Stops watching a trace. One way: the task goes on at once; the scene's mailbox keeps the order of its calls.</summary>
     [OneWay]
     Task UnwatchTraceAsync(TraceId trace);

@@ -80,18 +80,10 @@ public sealed class SceneMemoryGrain(IEventStore store, EventSerializer serializ
     /// <inheritdoc />
     public Task<SceneChange?> WatchTraceAsync(TraceWatch watch, IReadOnlyList<ObjectPosition>? baseline)
     {
-        ArgumentNullException.ThrowIfNull(watch);
-        if (watch.Problem() is { } problem)
-        {
-            throw new ArgumentException($"Watch on scene '{Id}' rejected: {problem}.", nameof(watch));
-        }
+        ThrowIfMalformed(watch, baseline);
         if (State.Watches.TryGetValue(watch.Trace, out var existing))
         {
             return Task.FromResult(existing.Triggered);
-        }
-        if (baseline is not null && baseline.Any(p => p is null || !p.Center.IsFinite))
-        {
-            throw new ArgumentException($"Watch on scene '{Id}' rejected: the baseline has a missing or non-finite position.", nameof(baseline));
         }
         baseline ??= State.Objects.Values.Select(o => new ObjectPosition(o.Id, o.Box.Center)).ToList();
         var now = TimeProvider.GetUtcNow();
@@ -114,6 +106,28 @@ public sealed class SceneMemoryGrain(IEventStore store, EventSerializer serializ
             ? watch.Baseline.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new ObjectPosition(p.Key, p.Value)).ToList()
             : [];
         return Task.FromResult(baseline);
+    }
+
+    /// <inheritdoc />
+    public Task<SceneChange?> CheckTraceAsync(TraceWatch watch, IReadOnlyList<ObjectPosition> baseline)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        ThrowIfMalformed(watch, baseline);
+        var expected = baseline.ToDictionary(p => p.ObjectId, p => p.Center, StringComparer.Ordinal);
+        return Task.FromResult(SceneChangeDetector.Detect(watch, expected, State.Objects.Values, options.MinConfidence));
+    }
+
+    private void ThrowIfMalformed(TraceWatch watch, IReadOnlyList<ObjectPosition>? baseline)
+    {
+        ArgumentNullException.ThrowIfNull(watch);
+        if (watch.Problem() is { } problem)
+        {
+            throw new ArgumentException($"Watch on scene '{Id}' rejected: {problem}.", nameof(watch));
+        }
+        if (baseline is not null && (baseline.Any(p => p is null || !p.Center.IsFinite) || baseline.DistinctBy(p => p.ObjectId).Count() != baseline.Count))
+        {
+            throw new ArgumentException($"Watch on scene '{Id}' rejected: the baseline has a missing, repeated or non-finite position.", nameof(baseline));
+        }
     }
 
     /// <inheritdoc />

@@ -69,6 +69,7 @@ public sealed partial class TaskGrain
                 await RequestTraceAsync(step, "the earlier request was lost with its activation");
                 return false;
             case StepPhase.Verifying:
+                await VetPrefetchAsync(step.Index + 1);
                 return await VerifyAsync(step);
             default:
                 return false;

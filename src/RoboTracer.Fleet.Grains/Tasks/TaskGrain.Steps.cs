@@ -54,23 +54,34 @@ public sealed partial class TaskGrain
             await DriveAsync();
             return;
         }
+        await AssignTraceAsync(step, call.Query, outcome.Points);
+    }
+
+    /// <summary>
+    /// Checks the answer to <paramref name="query"/> once more, records it (with whatever the turn raised before: one
+    /// append) and sends it to the robot; a trace that fails the check is a failed attempt.
+    /// </summary>
+    private async Task AssignTraceAsync(TaskStepState step, TraceQuery query, SpatialTrace points)
+    {
         // No image bound on the 2D points: they are for display, and a metric trace may leave the camera's view (an
         // object lifted above the frame) and still be executable. The robot follows the 3D points; the workspace bounds those.
-        var problem = TraceValidator.Problem(outcome.Points, State.RobotCapabilities?.Workspace, intrinsics: null, options.WorkspaceTolerance);
+        var problem = TraceValidator.Problem(points, State.RobotCapabilities?.Workspace, intrinsics: null, options.WorkspaceTolerance);
         if (problem is not null)
         {
-            Logger.LogWarning("Task {Task} rejected trace {Trace}: {Problem}", Id, outcome.Trace, problem);
-            await FailAttemptAsync(step, FailureCategory.Trace, $"trace {outcome.Trace} was rejected before it reached the robot: {problem}");
+            Logger.LogWarning("Task {Task} rejected trace {Trace}: {Problem}", Id, query.Trace, problem);
+            await FailAttemptAsync(step, FailureCategory.Trace, $"trace {query.Trace} was rejected before it reached the robot: {problem}");
             await DriveAsync();
             return;
         }
         var robot = State.Robot!.Value;
-        var objectId = call.Query.Object?.Id;
-        Raise(new TraceAssigned(step.Index, outcome.Trace, outcome.Points, robot, objectId, call.Query.Destination?.Id, Now, call.Query.Frame, call.Query.Object, call.Query.Destination));
+        Raise(new TraceAssigned(step.Index, query.Trace, points, robot, query.Object?.Id, query.Destination?.Id, Now, query.Frame, query.Object, query.Destination));
         await ConfirmEventsAsync();
-        await DispatchAsync(new Dispatch(
-            new ExecuteTraceCommand(robot, Id, step.Index, outcome.Trace, step.Planned.TraceInstruction, outcome.Points, objectId), call.Query.SceneHints, Now));
+        await DispatchAsync(new Dispatch(CommandFor(step, robot, query.Trace), query.SceneHints, Now));
     }
+
+    /// <summary>The command that sends <paramref name="step"/>'s assigned trace (its points and object, as recorded) to <paramref name="robot"/>.</summary>
+    private ExecuteTraceCommand CommandFor(TaskStepState step, RobotId robot, TraceId trace) =>
+        new(robot, Id, step.Index, trace, step.Planned.TraceInstruction, step.Points!, step.ObjectId);
 
     /// <summary>
     /// Sends the step's trace to the robot and watches the scene along it. A robot whose grain does not know its
@@ -98,6 +109,7 @@ public sealed partial class TaskGrain
             return;
         }
         await WatchAsync(State.CurrentStep!, command.Trace, dispatch.SceneHints);
+        await PrefetchNextTraceAsync(command.StepIndex);
         await DriveAsync();
     }
 
@@ -171,8 +183,13 @@ public sealed partial class TaskGrain
 
     private async Task RequestTraceAsync(TaskStepState step, string? reason)
     {
-        reason ??= _nextTraceReason ?? (step.Attempts == 0 && step.Replacements == 0 ? "first attempt" : "step started again");
+        var firstTry = reason is null && _nextTraceReason is null && step.Attempts == 0 && step.Replacements == 0;
+        reason ??= _nextTraceReason ?? (firstTry ? "first attempt" : "step started again");
         _nextTraceReason = null;
+        if (firstTry && await TryAssignPrefetchedAsync(step))
+        {
+            return;
+        }
         var trace = TraceId.New();
         Raise(new TraceRequested(step.Index, trace, reason, Now));
         // The pool is asked while the turn's events are appended: a query changes nothing, and its answer comes
@@ -263,6 +280,7 @@ public sealed partial class TaskGrain
     /// <summary>Stops whatever the current step has in flight (tracer call, robot execution, watch), without an event.</summary>
     private async Task StopCurrentStepAsync(string reason)
     {
+        DropPrefetch();
         if (State.CurrentStep is not { Trace: { } trace } step)
         {
             return;

@@ -81,8 +81,17 @@ public sealed partial class TaskGrain : IRemindable
             // other way round, the finish would fall between and the step would run twice.
             var grain = GrainFactory.GetRobot(robot);
             var status = await grain.GetStatusAsync();
-            if (status.Connection == RobotConnection.Online && status.CurrentStep?.Trace == trace)
+            if (status.Connection == RobotConnection.Online && status.CurrentStep is { } current && current.Trace == trace)
             {
+                if (current.State is null)
+                {
+                    // The robot has said nothing of the trace: the command may have died with the link of the silo
+                    // that was killed. Sent again (under its first command id, so a robot that has it only
+                    // acknowledges it); a robot whose link is not known yet gets it at a watchdog tick.
+                    Logger.LogInformation("Task {Task} resumed: robot {Robot} was sent trace {Trace} but never reported on it; sending it again", Id, robot, trace);
+                    await DispatchAsync(new Dispatch(CommandFor(step, robot, trace), [], Now));
+                    return;
+                }
                 Logger.LogInformation("Task {Task} resumed: robot {Robot} is still following trace {Trace}", Id, robot, trace);
                 return;
             }

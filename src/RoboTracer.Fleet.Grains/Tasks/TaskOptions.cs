@@ -49,6 +49,12 @@ public sealed record TaskOptions
     /// </summary>
     public TimeSpan ResumePeriod { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Whether the next step's trace is fetched while the current step executes, against the scene as the current
+    /// trace will leave it, and used when the step starts if scene memory then agrees (default true).
+    /// </summary>
+    public bool PrefetchNextTrace { get; init; } = true;
+
     /// <summary>Half-width of a trace's swept corridor for scene-change detection, metres.</summary>
     public double CorridorRadius { get; init; } = 0.05;
 

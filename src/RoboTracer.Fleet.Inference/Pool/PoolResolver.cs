@@ -9,12 +9,21 @@ namespace RoboTracer.Fleet.Inference.Pool;
 /// Resolves the channel address <c>fleet-pool:///</c> to the workers: the addresses in <c>Pool:Workers</c> and the
 /// <c>grpc</c> endpoints of each service in <c>Pool:Services</c>, found by Microsoft.Extensions.ServiceDiscovery
 /// (configuration, as the Aspire AppHost writes it; DNS where registered). It resolves again when discovery says its
-/// answer changed and when the balancer asks (a worker became unreachable).
+/// answer changed, when the balancer asks (a worker became unreachable), and, when a worker is given as
+/// <c>dns:///name:port</c>, every <see cref="TracePoolOptions.DnsRefreshInterval"/> (a DNS answer announces no change).
 /// </summary>
-internal sealed class PoolResolver(TracePoolOptions options, ServiceEndpointResolver discovery, ILoggerFactory loggerFactory)
+/// <remarks>
+/// <c>dns:///</c> is resolved here, not by Grpc.Net.Client's own <c>DnsResolverFactory</c>: the channel has one
+/// resolver (this one, which also merges the configured and discovered workers), and grpc-dotnet's DNS resolver cannot
+/// be composed into another (its <c>ResolverOptions</c> constructor is internal). Like that resolver, every address the
+/// name resolves to becomes a worker.
+/// </remarks>
+internal sealed partial class PoolResolver(TracePoolOptions options, ServiceEndpointResolver discovery, ILoggerFactory loggerFactory)
     : PollingResolver(loggerFactory, new RetryBackoff())
 {
+    private readonly ILogger _logger = loggerFactory.CreateLogger<PoolResolver>();
     private readonly Lock _gate = new();
+    private ITimer? _dnsRefresh;
     private IDisposable? _changeRegistration;
     private bool _resolving;
     private bool _changedWhileResolving;
@@ -51,6 +60,11 @@ internal sealed class PoolResolver(TracePoolOptions options, ServiceEndpointReso
         var addresses = new List<BalancerAddress>();
         foreach (var worker in options.Workers)
         {
+            if (TracePoolOptions.DnsName(worker) is (var host, var port))
+            {
+                addresses.AddRange(await ResolveDnsAsync(host, port, cancellationToken));
+                continue;
+            }
             var uri = new Uri(worker);
             addresses.Add(new BalancerAddress(uri.Host, uri.Port));
         }
@@ -74,6 +88,33 @@ internal sealed class PoolResolver(TracePoolOptions options, ServiceEndpointReso
             ? ResolverResult.ForResult(distinct)
             : ResolverResult.ForFailure(new Status(StatusCode.Unavailable, Describe(options))));
     }
+
+    /// <summary>A worker at each address of <paramref name="host"/>; none while the name does not resolve (a headless Service without ready pods).</summary>
+    private async Task<IEnumerable<BalancerAddress>> ResolveDnsAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var resolved = await Dns.GetHostAddressesAsync(host, cancellationToken);
+            return resolved.Select(address => new BalancerAddress(address.ToString(), port));
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            LogDnsFailed(host, e.SocketErrorCode.ToString());
+            return [];
+        }
+    }
+
+    protected override void OnStarted()
+    {
+        base.OnStarted();
+        if (options.Workers.Any(w => TracePoolOptions.DnsName(w) is not null))
+        {
+            _dnsRefresh = TimeProvider.System.CreateTimer(_ => Refresh(), null, options.DnsRefreshInterval, options.DnsRefreshInterval);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pool worker name {Host} does not resolve ({Error}); its workers are gone until it does")]
+    private partial void LogDnsFailed(string host, string error);
 
     /// <summary>What to configure when no worker is found.</summary>
     public static string Describe(TracePoolOptions options) =>
@@ -118,6 +159,7 @@ internal sealed class PoolResolver(TracePoolOptions options, ServiceEndpointReso
         {
             _disposed = true;
             _changeRegistration?.Dispose();
+            _dnsRefresh?.Dispose();
         }
         base.Dispose(disposing);
     }

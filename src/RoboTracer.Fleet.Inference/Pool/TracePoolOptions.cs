@@ -6,8 +6,18 @@ public sealed class TracePoolOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "Pool";
 
-    /// <summary>Worker gRPC addresses given directly, e.g. <c>http://10.0.0.5:50051</c>.</summary>
+    /// <summary>The scheme of a worker address that stands for every address its name resolves to (gRPC's naming, <c>dns:///host:port</c>).</summary>
+    public const string DnsScheme = "dns:///";
+
+    /// <summary>
+    /// Worker gRPC addresses given directly: <c>http://10.0.0.5:50051</c> is one worker; <c>dns:///name:50051</c> is a
+    /// worker at every address <c>name</c> resolves to, resolved again every <see cref="DnsRefreshInterval"/> (a
+    /// Kubernetes headless Service: one address per ready pod, so the balancer sees each worker).
+    /// </summary>
     public List<string> Workers { get; set; } = [];
+
+    /// <summary>How often <c>dns:///</c> workers are resolved again (workers come and go). Default 15 s.</summary>
+    public TimeSpan DnsRefreshInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// Services whose <c>grpc</c> endpoints are workers, found by service discovery
@@ -59,17 +69,27 @@ public sealed class TracePoolOptions
         {
             throw new ArgumentException($"Pool:MaxAttempts is {MaxAttempts}; it must be 1 to 5 (a gRPC retry policy allows at most 5 attempts).");
         }
-        if (DefaultTimeout <= TimeSpan.Zero || RetryDelay <= TimeSpan.Zero || RefusalCooldown < TimeSpan.Zero)
+        if (DefaultTimeout <= TimeSpan.Zero || RetryDelay <= TimeSpan.Zero || RefusalCooldown < TimeSpan.Zero || DnsRefreshInterval <= TimeSpan.Zero)
         {
-            throw new ArgumentException("Pool:DefaultTimeout and Pool:RetryDelay must be positive, Pool:RefusalCooldown not negative.");
+            throw new ArgumentException("Pool:DefaultTimeout, Pool:RetryDelay and Pool:DnsRefreshInterval must be positive, Pool:RefusalCooldown not negative.");
         }
         var scheme = Tls ? Uri.UriSchemeHttps : Uri.UriSchemeHttp;
         foreach (var worker in Workers)
         {
-            if (!Uri.TryCreate(worker, UriKind.Absolute, out var uri) || uri.Scheme != scheme)
+            if (worker.StartsWith(DnsScheme, StringComparison.OrdinalIgnoreCase) ? DnsName(worker) is null
+                : !Uri.TryCreate(worker, UriKind.Absolute, out var uri) || uri.Scheme != scheme)
             {
-                throw new ArgumentException($"Pool:Workers has '{worker}'; each worker must be an absolute {scheme}:// address (Pool:Tls is {(Tls ? "true" : "false")}).");
+                throw new ArgumentException(
+                    $"Pool:Workers has '{worker}'; each worker must be an absolute {scheme}:// address (Pool:Tls is {(Tls ? "true" : "false")}), or {DnsScheme}NAME:PORT for a worker at every address NAME resolves to.");
             }
         }
     }
+
+    /// <summary>The name and port of a <c>dns:///name:port</c> worker; null for any other address (or no port).</summary>
+    public static (string Host, int Port)? DnsName(string worker) =>
+        worker.StartsWith(DnsScheme, StringComparison.OrdinalIgnoreCase)
+        && Uri.TryCreate("tcp://" + worker[DnsScheme.Length..], UriKind.Absolute, out var uri)
+        && uri is { IsDefaultPort: false, AbsolutePath: "" or "/", Query: "", Host.Length: > 0 }
+            ? (uri.IdnHost, uri.Port)
+            : null;
 }

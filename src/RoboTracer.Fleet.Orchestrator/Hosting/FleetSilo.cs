@@ -25,16 +25,29 @@ namespace RoboTracer.Fleet.Orchestrator.Hosting;
 /// embedded SQLite store a node is a cluster of one (localhost clustering, reminders in memory; a restart resumes
 /// the tasks from the store). Ports come from <c>Orleans:Endpoints:SiloPort</c>/<c>GatewayPort</c>, else free ones,
 /// so several nodes can run on one machine.
+/// <para>
+/// On Kubernetes (<c>Orleans:Kubernetes:Enabled=true</c>, deploy/kubernetes) the silo also uses Orleans' Kubernetes
+/// hosting; clustering stays on PostgreSQL.
+/// </para>
 /// </remarks>
 internal static class FleetSilo
 {
     public const string DefaultClusterId = "robotracer-fleet";
+
+    /// <summary>The configuration key that switches on Orleans' Kubernetes hosting (default false).</summary>
+    public const string KubernetesHostingKey = "Orleans:Kubernetes:Enabled";
 
     public static WebApplicationBuilder AddFleetSilo(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
         var fleet = configuration.GetSection("Fleet");
         var store = StoreSelection.FromConfiguration(configuration);
+        var kubernetes = configuration.GetValue(KubernetesHostingKey, false);
+        if (kubernetes && store.Provider != "postgres")
+        {
+            throw new InvalidOperationException(
+                $"{KubernetesHostingKey} is true but the store is {store.Describe()}: a silo on Kubernetes clusters on PostgreSQL (set ConnectionStrings:fleetdb), or set {KubernetesHostingKey}=false.");
+        }
         builder.UseOrleans(silo =>
         {
             var endpoints = configuration.GetSection("Orleans:Endpoints");
@@ -54,6 +67,17 @@ internal static class FleetSilo
                 silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = AdvertisedAddress(endpoints) ?? o.AdvertisedIPAddress);
                 // Every start of a node leaves a row behind (its ports change): rows of silos dead for an hour go.
                 silo.Configure<ClusterMembershipOptions>(o => o.DefunctSiloExpiration = TimeSpan.FromHours(1));
+                if (kubernetes)
+                {
+                    // Microsoft.Orleans.Hosting.Kubernetes, beside the ADO.NET membership (which stays the source of
+                    // truth): the silo is named after its pod (POD_NAME), ORLEANS_CLUSTER_ID/ORLEANS_SERVICE_ID
+                    // override ClusterOptions (configured after ours), and up to two silos watch the pods labelled
+                    // orleans/clusterId and orleans/serviceId in POD_NAMESPACE: a silo whose pod is deleted is declared
+                    // dead at once instead of after missed probes. It needs a service account allowed to get, list,
+                    // watch and patch pods (deploy/kubernetes/base/orchestrator-rbac.yaml). The package reads POD_IP
+                    // only when no advertised address is set, and ConfigureEndpoints above always sets one.
+                    silo.UseKubernetesHosting();
+                }
             }
             else
             {

@@ -1,6 +1,7 @@
 // The fleet dashboard: fleet, tasks, task detail and replay, live from GET /api/stream (DESIGN.md §4, CONTRACT.md).
 // No framework and no build step: the orchestrator serves these files as they are.
 import { foldTask, displayPhase } from './fold.js';
+import { MARKER_RADIUS_PX, closeupRegion, legendEntries, marks, svg, swatch, traceLayers } from './trace-view.js';
 
 const TOKEN_KEY = 'robotracer.fleet.token';
 const TERMINAL = ['Completed', 'Failed', 'Cancelled'];
@@ -43,15 +44,6 @@ function el(tag, attrs = {}, ...children) {
     if (child !== null && child !== undefined) {
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
-  }
-  return node;
-}
-
-const SVG = 'http://www.w3.org/2000/svg';
-function svg(tag, attrs = {}) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    node.setAttribute(key, String(value));
   }
   return node;
 }
@@ -456,6 +448,8 @@ function renderImage(task) {
   const view = task.view;
   if (!view || !view.frame?.rgb) {
     figure.replaceChildren(el('p', { class: 'muted', 'data-testid': 'no-trace', text: view ? 'The trace was made without a recorded frame.' : 'No trace yet at this moment.' }));
+    renderCloseup(null);
+    renderLegend([]);
     $('trace-caption').textContent = '';
     return;
   }
@@ -469,22 +463,28 @@ function renderImage(task) {
     figure.replaceChildren(image);
   }
   figure.querySelector('svg')?.remove();
+  const layers = traceLayers(view);
+  const caption = `step ${view.step + 1} · trace ${shortId(view.trace)} · ${view.backend ?? ''}${view.model ? ' / ' + view.model : ''}` +
+    (view.superseded.length ? ` · ${view.superseded.length} earlier trace(s) in orange` : '');
   const draw = (w, h) => {
     figure.querySelector('svg')?.remove();
+    const region = closeupRegion(layers.points, w, h);
+    const unitsPerPixel = w / (image.getBoundingClientRect().width || Math.min(w, FRAME_VIEW_PX));
     // Points are pixels of the frame, so the overlay's coordinate system is the image's natural size.
-    const overlay = svg('svg', { viewBox: `0 0 ${w} ${h}`, preserveAspectRatio: 'none', 'data-testid': 'trace-overlay', class: 'overlay' });
-    for (const points of view.superseded) {
-      overlay.append(polyline(points, 'superseded', 'trace-superseded'));
-    }
-    if (view.points.length > 0) {
-      overlay.append(polyline(view.points, 'trace', 'trace-polyline'));
-      const [sx, sy] = view.points[0];
-      const [ex, ey] = view.points[view.points.length - 1];
-      overlay.append(svg('circle', { cx: sx, cy: sy, r: Math.max(w, h) / 120, class: 'trace-start' }));
-      overlay.append(svg('circle', { cx: ex, cy: ey, r: Math.max(w, h) / 80, class: 'trace-end' }));
+    const overlay = svg('svg', { viewBox: `0 0 ${w} ${h}`, preserveAspectRatio: 'none', 'data-testid': 'trace-overlay', class: 'overlay', role: 'img', 'aria-label': describe(view, layers) });
+    overlay.append(...marks(layers, unitsPerPixel));
+    if (region) {
+      overlay.append(svg('rect', { x: region.x, y: region.y, width: region.width, height: region.height, class: 'closeup-area', 'data-testid': 'closeup-area' }));
     }
     figure.append(overlay);
+    const closeupUnits = renderCloseup(region && { src, w, h, region, layers, label: 'close-up: ' + describe(view, layers) });
+    renderLegend(legendEntries(layers, region !== null));
+    // Where even the close-up cannot part the markers, the motion runs along the line of sight: say so.
+    const apart = layers.start ? Math.hypot(layers.end[0] - layers.start[0], layers.end[1] - layers.start[1]) / Math.min(unitsPerPixel, closeupUnits ?? unitsPerPixel) : Infinity;
+    $('trace-caption').textContent = caption + (apart < 2 * MARKER_RADIUS_PX
+      ? ' · start and end meet in the image: the object moves mostly towards or away from the camera' : '');
   };
+  $('trace-caption').textContent = caption;
   if (width && height) {
     draw(width, height);
   } else if (image.complete && image.naturalWidth) {
@@ -492,12 +492,66 @@ function renderImage(task) {
   } else {
     image.addEventListener('load', () => draw(image.naturalWidth, image.naturalHeight), { once: true });
   }
-  $('trace-caption').textContent = `step ${view.step + 1} · trace ${shortId(view.trace)} · ${view.backend ?? ''}${view.model ? ' / ' + view.model : ''}` +
-    (view.superseded.length ? ` · ${view.superseded.length} earlier trace(s) in orange` : '');
 }
 
-function polyline(points, className, testId) {
-  return svg('polyline', { points: points.map(([x, y]) => `${x},${y}`).join(' '), class: className, 'data-testid': testId });
+// Widths of the two views on the page (app.css): marker sizes are set in screen pixels from them.
+const FRAME_VIEW_PX = 640;
+const CLOSEUP_VIEW_PX = 320;
+
+// The close-up: the same frame under the same marks, framed on the trace (trace-view.js, closeupRegion); hidden
+// when there is nothing to magnify. Keeps its <image> while the frame stays the same. Returns image pixels per
+// screen pixel in it, or null when hidden.
+function renderCloseup(closeup) {
+  const holder = $('trace-closeup-view');
+  holder.hidden = !closeup;
+  if (!closeup) {
+    holder.replaceChildren();
+    return null;
+  }
+  const { src, w, h, region, layers, label } = closeup;
+  const unitsPerPixel = region.width / CLOSEUP_VIEW_PX;
+  const zoom = round2(w / region.width);
+  let view = holder.querySelector('svg.closeup');
+  if (!view || view.querySelector('image').getAttribute('href') !== src) {
+    view = svg('svg', { class: 'closeup', 'data-testid': 'trace-closeup', role: 'img' },
+      svg('image', { href: src, x: 0, y: 0, width: w, height: h, preserveAspectRatio: 'none' }),
+      svg('g', { class: 'marks' }));
+    holder.replaceChildren(view, el('div', { class: 'muted', 'data-testid': 'closeup-zoom' }));
+  }
+  for (const [key, value] of Object.entries({
+    viewBox: `${region.x} ${region.y} ${region.width} ${region.height}`, width: CLOSEUP_VIEW_PX,
+    height: Math.round(CLOSEUP_VIEW_PX * region.height / region.width), 'data-zoom': zoom, 'aria-label': label,
+  })) {
+    view.setAttribute(key, String(value));
+  }
+  view.querySelector('g.marks').replaceChildren(...marks(layers, unitsPerPixel));
+  holder.querySelector('[data-testid=closeup-zoom]').textContent = `close-up ×${zoom}`;
+  return unitsPerPixel;
+}
+
+function round2(value) {
+  return Math.round(value * 100) / 100;
+}
+
+function renderLegend(entries) {
+  const legend = $('trace-legend');
+  legend.hidden = entries.length === 0;
+  legend.replaceChildren(...entries.map(([key, kind, text]) => el('li', { 'data-testid': 'legend-' + key }, swatch(kind), text)));
+}
+
+// What the overlay shows, in words, for screen readers.
+function describe(view, layers) {
+  const parts = [`trace of step ${view.step + 1}`];
+  if (layers.start) {
+    parts.push(`from (${Math.round(layers.start[0])}, ${Math.round(layers.start[1])}) to (${Math.round(layers.end[0])}, ${Math.round(layers.end[1])}) px`);
+  }
+  if (layers.object?.outline) {
+    parts.push(`object ${layers.object.label} outlined`);
+  }
+  if (layers.destination?.outline) {
+    parts.push(`destination ${layers.destination.label} shaded`);
+  }
+  return parts.join(', ');
 }
 
 function summary(e) {

@@ -91,8 +91,12 @@ function apply(task, e) {
           step: d.stepIndex,
           trace: d.trace,
           points: step.points2D,
+          points3D: points3D(d.points),
           superseded: step.superseded.map(s => s.points),
           frame: d.frame ?? null,
+          // The bound object and the destination as the tracer was told about them (their boxes at that moment).
+          object: d.object ?? null,
+          destination: d.destination ?? null,
           backend: d.points?.backend ?? null,
           model: d.points?.model ?? null,
         };
@@ -193,6 +197,12 @@ export function displayPhase(task) {
 export function points2D(points) {
   const list = points?.points2D ?? [];
   return list.map(p => (Array.isArray(p) ? [p[0], p[1]] : [p.x ?? p.X, p.y ?? p.Y])).filter(p => Number.isFinite(p[0]) && Number.isFinite(p[1]));
+}
+
+// 3D points are [x, y, z] metres in the camera frame; {x, y, z} objects are accepted too.
+export function points3D(points) {
+  const list = points?.points3D ?? [];
+  return list.map(p => (Array.isArray(p) ? [p[0], p[1], p[2]] : [p.x ?? p.X, p.y ?? p.Y, p.z ?? p.Z])).filter(p => p.every(Number.isFinite));
 }
 
 // As the server's TaskState: a task that ends before its steps do ends them too, the current one as the task ended

@@ -164,6 +164,31 @@ public sealed class RobotGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_trace_sent_again_goes_down_the_current_link_under_its_first_command_id_and_is_not_recorded_twice()
+    {
+        var robot = await _fleet.RegisterRobotAsync("r1");
+        var task = TaskId.New();
+        await robot.TryReserveAsync(task);
+        // The first send is lost with its link; the robot then links through another silo.
+        _fleet.Robots.LoseNext(R1, _ => true);
+        var elsewhere = new FakeRobots { Grains = _fleet.Grains };
+        elsewhere.Hold(R1);
+        var command = new ExecuteTraceCommand(R1, task, 0, TraceId.New(), "wipe", new SpatialTrace([new Point3D(0, 0, 0.5)], []), null);
+
+        await robot.ExecuteStepAsync(command);
+        var dispatched = await _fleet.Store.GetStreamVersionAsync(FleetStreams.Robot(R1));
+        await robot.HeartbeatAsync(new RobotHeartbeat(), _fleet.Grains.CreateObjectReference<IRobotLink>(elsewhere));
+        await robot.ExecuteStepAsync(command);
+        await robot.ExecuteStepAsync(command);
+
+        Assert.Equal([dispatched, dispatched], elsewhere.CommandIds);
+        Assert.Equal(command.Trace, Assert.Single(elsewhere.Executed).Trace);
+        Assert.Equal(command.Trace, Assert.Single(elsewhere.Redelivered).Trace);
+        Assert.Equal(dispatched, await _fleet.Store.GetStreamVersionAsync(FleetStreams.Robot(R1)));
+        Assert.Equal(command.Trace, (await robot.GetStatusAsync()).CurrentStep?.Trace);
+    }
+
+    [Fact]
     public async Task The_end_of_a_link_the_robot_has_replaced_does_not_take_it_offline()
     {
         var robot = await _fleet.RegisterRobotAsync("r1");

@@ -26,7 +26,20 @@ public sealed class EventLog : IAsyncDisposable
     public int Count(string streamId, string eventType) => Stream(streamId).Count(e => e.EventType == eventType);
 
     /// <summary>The first event (already recorded or still to come) that matches.</summary>
-    public async Task<RecordedEvent> WaitForAsync(Func<RecordedEvent, bool> match, string what)
+    public Task<RecordedEvent> WaitForAsync(Func<RecordedEvent, bool> match, string what) =>
+        WaitForAsync(events => events.FirstOrDefault(match), what);
+
+    /// <summary>The <paramref name="occurrence"/>-th event of a type in a stream.</summary>
+    public Task<RecordedEvent> WaitForAsync(string streamId, string eventType, int occurrence = 1) =>
+        WaitForAsync(
+            events => events.Where(e => e.StreamId == streamId && e.EventType == eventType).Skip(occurrence - 1).FirstOrDefault(),
+            $"{eventType} #{occurrence} in {streamId}");
+
+    /// <summary>
+    /// What <paramref name="find"/> finds in the events recorded so far, looked for again after each new one. It
+    /// looks at the whole list each time: a predicate that counted matches across looks would count one event twice.
+    /// </summary>
+    private async Task<RecordedEvent> WaitForAsync(Func<List<RecordedEvent>, RecordedEvent?> find, string what)
     {
         var deadline = DateTime.UtcNow + Wait.Timeout;
         while (true)
@@ -34,7 +47,7 @@ public sealed class EventLog : IAsyncDisposable
             Task changed;
             lock (_gate)
             {
-                if (_events.FirstOrDefault(match) is { } found)
+                if (find(_events) is { } found)
                 {
                     return found;
                 }
@@ -46,15 +59,6 @@ public sealed class EventLog : IAsyncDisposable
                 throw new TimeoutException($"No event {what} within {Wait.Timeout}. Seen: {Describe()}");
             }
         }
-    }
-
-    /// <summary>The <paramref name="occurrence"/>-th event of a type in a stream.</summary>
-    public Task<RecordedEvent> WaitForAsync(string streamId, string eventType, int occurrence = 1)
-    {
-        var seen = 0;
-        return WaitForAsync(
-            e => e.StreamId == streamId && e.EventType == eventType && ++seen >= occurrence,
-            $"{eventType} #{occurrence} in {streamId}");
     }
 
     public async ValueTask DisposeAsync()

@@ -16,6 +16,9 @@ public sealed class FakeRobots : IRobotLink
     private readonly ConcurrentQueue<object> _commands = new();
     private readonly ConcurrentQueue<long> _commandIds = new();
     private readonly ConcurrentDictionary<RobotId, Func<ExecuteTraceCommand, bool>> _hold = new();
+    private readonly ConcurrentDictionary<RobotId, Func<ExecuteTraceCommand, bool>> _lose = new();
+    private readonly ConcurrentDictionary<RobotId, long> _lastExecuted = new();
+    private readonly ConcurrentQueue<ExecuteTraceCommand> _redelivered = new();
     private readonly Lock _gate = new();
     private readonly List<(Func<object, bool> Match, TaskCompletionSource<object> Done)> _waiters = [];
 
@@ -33,9 +36,28 @@ public sealed class FakeRobots : IRobotLink
     /// <summary>The command ids the robots were given, in order.</summary>
     public IReadOnlyList<long> CommandIds => [.. _commandIds];
 
+    /// <summary>Traces sent again under an id the robot had executed already: acknowledged and not executed, as a real robot does.</summary>
+    public IReadOnlyList<ExecuteTraceCommand> Redelivered => [.. _redelivered];
+
+    /// <summary>
+    /// The next trace <paramref name="when"/> selects never reaches its robot, as when the link it went down died with
+    /// its silo and the failure went to a task activation that died too; later ones arrive.
+    /// </summary>
+    public void LoseNext(RobotId robot, Func<ExecuteTraceCommand, bool> when) => _lose[robot] = when;
+
     public Task ExecuteTraceAsync(ExecuteTraceCommand command, long commandId)
     {
         _commandIds.Enqueue(commandId);
+        if (_lose.TryGetValue(command.Robot, out var lose) && lose(command) && _lose.TryRemove(new(command.Robot, lose)))
+        {
+            return Task.CompletedTask;
+        }
+        if (_lastExecuted.TryGetValue(command.Robot, out var last) && commandId <= last)
+        {
+            _redelivered.Enqueue(command);
+            return Task.CompletedTask;
+        }
+        _lastExecuted[command.Robot] = commandId;
         Record(command);
         if (!(_hold.TryGetValue(command.Robot, out var hold) && hold(command)))
         {

@@ -236,6 +236,34 @@ public sealed class TaskScenarioTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_a_restart_a_trace_the_robot_never_got_is_sent_again_under_its_first_command_id_not_traced_again()
+    {
+        await _fleet.RegisterRobotAsync("r1");
+        var r1 = new RobotId("r1");
+        // Step 1's command is recorded by the robot's grain, then lost with its link; the node dies before anyone notices.
+        _fleet.Robots.LoseNext(r1, c => c.StepIndex == 1);
+        var (task, _) = await _fleet.SubmitAsync("pick up the red cup and place it on the plate then push the box then wipe the table");
+        // The task watches the scene once the robot's grain has sent the trace (here: into the void).
+        await _fleet.Events.WaitForAsync(FleetStreams.Scene(FleetHarness.Table), "TraceWatchStarted", occurrence: 2);
+        var tracedBefore = _fleet.Tracer.All.Count;
+
+        await _fleet.RestartAsync();
+        await _fleet.Robot("r1").HeartbeatAsync(new RobotHeartbeat(), _fleet.Link);
+        await _fleet.Grains.RecoverAsync();
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "TaskCompleted");
+
+        // Sent twice under one id (lost, then delivered), run once, and not traced again.
+        var sentTwice = Assert.Single(_fleet.Robots.CommandIds.GroupBy(id => id), ids => ids.Count() > 1);
+        Assert.Equal(2, sentTwice.Count());
+        var stepOne = Assert.Single(_fleet.Robots.Executed, c => c.StepIndex == 1);
+        Assert.DoesNotContain(_fleet.Tracer.All.Skip(tracedBefore), q => q.StepIndex == 1);
+        Assert.Empty(_fleet.Robots.Cancelled);
+        Assert.Equal(0, _fleet.Events.Count(FleetStreams.Task(task), "StepInterrupted"));
+        Assert.Equal(3, _fleet.Events.Count(FleetStreams.Task(task), "StepSucceeded"));
+        Assert.Equal(stepOne.Trace, (await _fleet.Task(task).GetStatusAsync()).Steps[1].Trace);
+    }
+
+    [Fact]
     public async Task After_a_restart_a_report_that_never_reached_the_task_is_taken_from_the_robots_record()
     {
         var (task, held) = await StopWhileStepTwoRunsAsync();

@@ -107,7 +107,7 @@ public sealed partial class DashboardTests(DashboardFixture fleet) : IClassFixtu
             await Expect(image).ToHaveAttributeAsync("src", $"/api/blobs/{lastTrace["frame"]!["rgb"]!.GetValue<string>()}");
             await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=trace-image]')?.naturalWidth === 320");
             await Expect(page.GetByTestId("trace-overlay")).ToHaveAttributeAsync("viewBox", "0 0 320 240");
-            var polyline = page.GetByTestId("trace-polyline");
+            var polyline = Overlay(page).GetByTestId("trace-polyline");
             await Expect(polyline).ToHaveCountAsync(1);
 
             var drawn = ParsePoints((await polyline.GetAttributeAsync("points"))!);
@@ -177,6 +177,8 @@ public sealed partial class DashboardTests(DashboardFixture fleet) : IClassFixtu
             await Expect(StepPhases(page)).ToHaveTextAsync(["AwaitingTrace", "Pending"]);
             await Expect(page.GetByTestId("no-trace")).ToHaveCountAsync(1);
             await Expect(page.GetByTestId("trace-polyline")).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("trace-legend")).ToBeHiddenAsync();
+            await Expect(page.GetByTestId("trace-closeup")).ToHaveCountAsync(0);
         });
 
     [Fact]
@@ -202,15 +204,16 @@ public sealed partial class DashboardTests(DashboardFixture fleet) : IClassFixtu
             await Expect(page.GetByTestId("detail-phase")).ToHaveTextAsync("Completed");
             await Expect(page.GetByTestId("step-requeries")).ToContainTextAsync($"re-queried: scene changed: destination {destination} moved");
             await Expect(page.GetByTestId("step-requeries")).ToContainTextAsync("after scene change");
-            var replaced = page.GetByTestId("trace-superseded");
+            var replaced = Overlay(page).GetByTestId("trace-superseded");
+            var current = Overlay(page).GetByTestId("trace-polyline");
             await Expect(replaced).ToHaveCountAsync(1);
-            await Expect(page.GetByTestId("trace-polyline")).ToHaveCountAsync(1);
+            await Expect(current).ToHaveCountAsync(1);
             var replacedPoints = (await replaced.GetAttributeAsync("points"))!;
-            var currentPoints = await page.GetByTestId("trace-polyline").GetAttributeAsync("points");
+            var currentPoints = await current.GetAttributeAsync("points");
             Assert.True(replacedPoints != currentPoints, $"the replaced and the new trace are drawn the same; the task's history: {history}");
             Assert.NotEqual(
                 await replaced.EvaluateAsync<string>("e => getComputedStyle(e).stroke"),
-                await page.GetByTestId("trace-polyline").EvaluateAsync<string>("e => getComputedStyle(e).stroke"));
+                await current.EvaluateAsync<string>("e => getComputedStyle(e).stroke"));
         });
 
     private async Task<string> CompletedTwoStepTaskAsync(string robotId)
@@ -227,6 +230,9 @@ public sealed partial class DashboardTests(DashboardFixture fleet) : IClassFixtu
     private static ILocator RobotRow(IPage page, string robot) => page.Locator($"[data-testid=robot-row][data-robot-id='{robot}']");
 
     private static ILocator TaskRow(IPage page, string task) => page.Locator($"[data-testid=task-row][data-task-id='{task}']");
+
+    // The frame view; the close-up (when shown) draws the same marks again.
+    private static ILocator Overlay(IPage page) => page.GetByTestId("trace-overlay");
 
     private static ILocator StepPhases(IPage page) => page.GetByTestId("step-row").GetByTestId("step-phase");
 
