@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using RoboTracer.Fleet.Contracts.V1;
+using Point3D = RoboTracer.Fleet.Domain.Geometry.Point3D;
 using RoboTracer.Fleet.Inference.Backends;
 using RoboTracer.Fleet.Testing;
 
@@ -119,9 +120,15 @@ public sealed class TaskFlowTests(FleetFixture fleet) : IClassFixture<FleetFixtu
         var task = await FleetApi.SubmitAsync(Host, $"put the {item} on the {destination}", "robot-13");
         var trace = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace))).ExecuteTrace;
 
-        // The robot carries the wrong object along the trace and says it succeeded.
+        // The robot moves the wrong object and says it succeeded. It sets it down well away from the trace: one set
+        // down on the trace would be a scene change that replaces the trace before the report is heard.
         await robot.ReportAsync(trace, StepState.Accepted, 0);
-        await robot.MoveAsync(other, ProtoGeometry.ToPoint(trace.Points3D[^1]));
+        var path = trace.Points3D.Select(ProtoGeometry.ToPoint).ToList();
+        var from = robot.PositionOf(other);
+        var to = new[] { new Point3D(0.25, 0, 0), new Point3D(-0.25, 0, 0), new Point3D(0, 0, 0.25), new Point3D(0, 0, -0.25) }
+            .Select(offset => from + offset)
+            .MaxBy(p => path.Min(p.DistanceTo));
+        await robot.MoveAsync(other, to);
         await robot.ReportAsync(trace, StepState.Succeeded, 1);
         var failed = await FleetApi.WaitForTaskAsync(Host, task, t => t["steps"]![0]!["attempts"]!.GetValue<int>() >= 1);
         using var cancelled = await Host.Authorized.PostAsync($"/api/tasks/{task}/cancel", null);
