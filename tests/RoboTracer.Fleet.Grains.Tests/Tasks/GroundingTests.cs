@@ -62,11 +62,8 @@ public sealed class GroundingTests : IAsyncLifetime
     [Fact]
     public async Task A_trace_that_moved_another_object_fails_verification_and_names_the_object_it_moved()
     {
-        var (scene, task, command) = await StartCheckedCupOnPlateAsync();
-        _fleet.Clock.Advance(TimeSpan.FromMilliseconds(100));
+        var (scene, task, _) = await ReportedDoneAsync();
 
-        await _fleet.Robots.CompleteAsync(command);
-        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "StepVerificationStarted");
         // The robot carried the plate along the trace and left the cup where it was.
         await scene.ObserveAsync(new SceneObservation(_fleet.Clock.GetUtcNow(), [Cup(CupStart), Plate(PlateAt + new Point3D(0, 0.25, 0))]));
         var failed = await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "StepAttemptFailed");
@@ -81,12 +78,8 @@ public sealed class GroundingTests : IAsyncLifetime
     [Fact]
     public async Task No_observation_after_the_success_report_is_a_failed_attempt_not_a_success()
     {
-        var (_, task, command) = await StartCheckedCupOnPlateAsync();
-        // The report comes after scene memory's last picture, so that picture cannot verify it.
-        _fleet.Clock.Advance(TimeSpan.FromMilliseconds(100));
+        var (_, task, _) = await ReportedDoneAsync();
 
-        await _fleet.Robots.CompleteAsync(command);
-        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "StepVerificationStarted");
         await _fleet.AdvanceAsync(_fleet.TaskOptions.VerificationTimeout + TimeSpan.FromSeconds(2), "r1");
         var failed = await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "StepAttemptFailed");
 
@@ -98,11 +91,8 @@ public sealed class GroundingTests : IAsyncLifetime
     [Fact]
     public async Task The_bound_object_at_the_end_of_the_trace_succeeds_and_the_detail_names_it()
     {
-        var (scene, task, command) = await StartCheckedCupOnPlateAsync();
-        _fleet.Clock.Advance(TimeSpan.FromMilliseconds(100));
+        var (scene, task, command) = await ReportedDoneAsync();
 
-        await _fleet.Robots.CompleteAsync(command);
-        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "StepVerificationStarted");
         await scene.ObserveAsync(new SceneObservation(_fleet.Clock.GetUtcNow(), [Cup(command.Points.Points3D[^1]), Plate(PlateAt)]));
         var succeeded = await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "StepSucceeded");
 
@@ -110,8 +100,11 @@ public sealed class GroundingTests : IAsyncLifetime
         await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "TaskCompleted");
     }
 
-    /// <summary>"Put the red cup on the plate", checked against scene memory; robot r1 holds the step until told.</summary>
-    private async Task<(ISceneMemoryGrain Scene, TaskId Task, Grains.Robots.ExecuteTraceCommand Command)> StartCheckedCupOnPlateAsync()
+    /// <summary>
+    /// "Put the red cup on the plate", checked against scene memory, once robot r1 has reported it done; scene memory's
+    /// last picture is from before the report, so only a later one can verify it.
+    /// </summary>
+    private async Task<(ISceneMemoryGrain Scene, TaskId Task, Grains.Robots.ExecuteTraceCommand Command)> ReportedDoneAsync()
     {
         _fleet.Planner.Check = new SuccessCheck(SuccessCheckKind.ObjectAtDestination, "the cup is on the plate");
         var scene = await ObserveAsync(Cup(CupStart), Plate(PlateAt));
@@ -121,6 +114,9 @@ public sealed class GroundingTests : IAsyncLifetime
         var command = await _fleet.Robots.WaitForExecuteAsync(_ => true);
         // Verification compares against the scene the tracer saw: the watch must hold it before the robot reports.
         await _fleet.Events.WaitForAsync(FleetStreams.Scene(FleetHarness.Table), "TraceWatchStarted");
+        _fleet.Clock.Advance(TimeSpan.FromMilliseconds(100));
+        await _fleet.Robots.CompleteAsync(command);
+        await _fleet.Events.WaitForAsync(FleetStreams.Task(task), "StepVerificationStarted");
         return (scene, task, command);
     }
 
