@@ -1,7 +1,6 @@
 using System.Globalization;
 using RoboTracer.Fleet.Domain.Planning;
 using RoboTracer.Fleet.Domain.Robots;
-using RoboTracer.Fleet.Domain.Scene;
 
 namespace RoboTracer.Fleet.Planner;
 
@@ -39,24 +38,5 @@ internal static class PlanChecks
             ? "no robots were offered"
             : $"the {robots.Count} robot(s) offered can: {string.Join(", ", robots.SelectMany(r => r.Actions).Select(a => a.ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal))}";
         return $"no robot can '{StepActions.DisplayName(action)}'{needs}, needed by step {index + 1} (\"{stepText}\"); {offered}";
-    }
-
-    /// <summary>Null when <paramref name="mention"/> names one object of <paramref name="scene"/>; otherwise why not.</summary>
-    public static string? SceneError(SceneSnapshot scene, string mention, out SceneObjectState? match)
-    {
-        match = SceneMatching.Resolve(scene, mention, out var ambiguous);
-        if (match is not null)
-        {
-            return null;
-        }
-        var bare = SceneMatching.Bare(mention);
-        if (ambiguous.Count > 1)
-        {
-            return $"'{bare}' could be any of {string.Join(", ", ambiguous)} in scene {scene.SceneId}; say which one";
-        }
-        var seen = scene.Objects.Count == 0
-            ? "nothing"
-            : string.Join(", ", scene.Objects.Select(o => o.Label).Distinct(StringComparer.OrdinalIgnoreCase));
-        return $"no '{bare}' in scene {scene.SceneId}; seen: {seen}";
     }
 }

@@ -13,7 +13,8 @@ namespace RoboTracer.Fleet.Planner;
 /// </summary>
 /// <remarks>
 /// Every plan is checked before it is returned: some robot of the request can perform each step's action, and when
-/// a scene is given, every object, destination and named tool is in it. A failed check is a
+/// a scene is given, every object, destination and named tool binds one object of it (the step carries the bound
+/// ids, <see cref="PlannedStep.ObjectId"/>). A failed check is a
 /// <see cref="PlanningException"/> whose message says what is missing.
 /// </remarks>
 public sealed class RulePlanner(PlannerOptions? options = null) : IPlanner
@@ -61,11 +62,14 @@ public sealed class RulePlanner(PlannerOptions? options = null) : IPlanner
             {
                 throw new PlanningException(capabilityError);
             }
+            string? objectId = null;
+            string? destinationId = null;
             if (request.Scene is not null)
             {
-                draft = InScene(draft, request.Scene, notes);
+                draft = InScene(draft, request.Scene, notes, out var boundObject, out destinationId);
+                objectId = boundObject;
             }
-            steps.Add(new PlannedStep(index, draft.Action, draft.Object, draft.Destination, draft.Direction, draft.TraceInstruction(), draft.SuccessCheck()));
+            steps.Add(new PlannedStep(index, draft.Action, draft.Object, draft.Destination, draft.Direction, draft.TraceInstruction(), draft.SuccessCheck(), objectId, destinationId));
         }
         return new Plan(steps, Name, notes);
     }
@@ -90,33 +94,37 @@ public sealed class RulePlanner(PlannerOptions? options = null) : IPlanner
     }
 
     /// <summary>
-    /// Checks the step's objects are in the scene. A mention that matches a label only loosely ("the cup" for the
-    /// scene's only "red cup") is replaced by the label, so the trace model is told what it will see.
+    /// Binds the step's object, destination and named tool to objects of the scene (<see cref="SceneGrounding"/>); a
+    /// mention that binds none, or several, fails the plan with the reason. A mention that matches a label only
+    /// loosely ("the cup" for the scene's only "red cup") is replaced by the label, so the trace model is told what it
+    /// will see; that, and a spatial word deciding between several objects, is noted.
     /// </summary>
-    private static StepDraft InScene(StepDraft draft, SceneSnapshot scene, List<string> notes)
+    private static StepDraft InScene(StepDraft draft, SceneSnapshot scene, List<string> notes, out string objectId, out string? destinationId)
     {
-        var obj = Resolve(draft.Object);
-        var destination = draft.Destination is null ? null : Resolve(draft.Destination);
-        var tool = draft.ToolNamed && draft.Tool is not null ? Resolve(draft.Tool) : draft.Tool;
-        return draft with { Object = obj, Destination = destination, Tool = tool };
+        var obj = Bind(draft.Object);
+        (string Mention, string Id)? destination = draft.Destination is null ? null : Bind(draft.Destination);
+        var tool = draft.ToolNamed && draft.Tool is not null ? Bind(draft.Tool).Mention : draft.Tool;
+        objectId = obj.Id;
+        destinationId = destination?.Id;
+        return draft with { Object = obj.Mention, Destination = destination?.Mention, Tool = tool };
 
-        string Resolve(string mention)
+        (string Mention, string Id) Bind(string mention)
         {
-            if (PlanChecks.SceneError(scene, mention, out var match) is string error)
+            var grounding = SceneGrounding.Bind(scene, mention);
+            if (grounding.Object is not { } match)
             {
-                throw new PlanningException(error);
+                throw new PlanningException(grounding.Problem!);
             }
-            if (SceneMatching.Names(mention, match!.Label))
+            var note = grounding.Rule ?? $"'{SceneGrounding.Bare(mention)}' taken to be the {match.Label} in scene {scene.SceneId}";
+            if (SceneGrounding.Names(mention, match.Label) && grounding.Rule is null)
             {
-                return mention;
+                return (mention, match.Id);
             }
-            var label = $"the {match.Label.ToLowerInvariant()}";
-            var note = $"'{SceneMatching.Bare(mention)}' taken to be the {match.Label} in scene {scene.SceneId}";
             if (!notes.Contains(note))
             {
                 notes.Add(note);
             }
-            return label;
+            return ($"the {match.Label.ToLowerInvariant()}", match.Id);
         }
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using RoboTracer.Fleet.Contracts.V1;
+using Point3D = RoboTracer.Fleet.Domain.Geometry.Point3D;
+using RoboTracer.Fleet.Inference.Backends;
 using RoboTracer.Fleet.Testing;
 
 namespace RoboTracer.Fleet.Orchestrator.IntegrationTests;
@@ -50,6 +52,91 @@ public sealed class TaskFlowTests(FleetFixture fleet) : IClassFixture<FleetFixtu
             int IndexOf(string type) => events.FindIndex(e => e["type"]!.GetValue<string>() == type && e["data"]!["stepIndex"]?.GetValue<int>() == step);
             Assert.True(IndexOf("TraceRequested") < IndexOf("TraceAssigned") && IndexOf("TraceAssigned") < IndexOf("StepSucceeded"), $"step {step} out of order: {string.Join(", ", types)}");
         }
+    }
+
+    // Issue 21, as a new user typed it; robot-10's and robot-11's scenes have no red block, blue plate or green cup.
+    private const string Issue21 = "put the red block on the blue plate, then move the green cup to the left of the plate";
+
+    [Fact]
+    public async Task An_instruction_for_a_robot_whose_scene_lacks_its_object_fails_naming_the_object_and_what_the_scene_holds()
+    {
+        await using var robot = await TestRobot.ConnectAsync(Host.Channel, "robot-10", OrchestratorHost.RobotToken("robot-10"));
+        Assert.DoesNotContain("red block", robot.Labels);
+
+        var task = await FleetApi.SubmitAsync(Host, Issue21, "robot-10");
+        var done = await FleetApi.WaitForTaskAsync(Host, task, FleetApi.IsTerminal);
+
+        Assert.True(FleetApi.Phase(done) == "Failed", done.ToJsonString());
+        Assert.Equal("Planning", done["failureCategory"]!.GetValue<string>());
+        // Planned against the scene when scene memory had merged the robot's first observation by then, else bound
+        // at step 1 ("step 1 (…): no 'red block' …"): either way the object is named with what the scene holds.
+        Assert.EndsWith($"no 'red block' in scene table-robot-10; seen: {string.Join(", ", robot.Labels)}", done["failureReason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain(await FleetApi.EventsAsync(Host, task), e => e["type"]!.GetValue<string>() == "TraceAssigned");
+    }
+
+    [Fact]
+    public async Task An_instruction_planned_before_any_robot_fails_at_its_first_step_when_the_robots_scene_lacks_the_object()
+    {
+        await using var robot = await TestRobot.ConnectAsync(Host.Channel, "robot-11", OrchestratorHost.RobotToken("robot-11"));
+
+        var task = await FleetApi.SubmitAsync(Host, Issue21);
+        var done = await FleetApi.WaitForTaskAsync(Host, task, FleetApi.IsTerminal);
+
+        Assert.True(FleetApi.Phase(done) == "Failed", done.ToJsonString());
+        Assert.Equal(
+            $"step 1 (\"pick up the red block and place it on the blue plate\"): no 'red block' in scene table-robot-11; seen: {string.Join(", ", robot.Labels)}",
+            done["failureReason"]!.GetValue<string>());
+        var types = (await FleetApi.EventsAsync(Host, task)).Select(e => e["type"]!.GetValue<string>()).ToList();
+        Assert.DoesNotContain("TraceAssigned", types);
+        Assert.DoesNotContain("StepSucceeded", types);
+    }
+
+    [Fact]
+    public async Task Each_step_traces_and_moves_the_object_it_names()
+    {
+        await using var robot = await TestRobot.ConnectAsync(Host.Channel, "robot-12", OrchestratorHost.RobotToken("robot-12"));
+        var (a, b, c, d) = (robot.Labels[0], robot.Labels[1], robot.Labels[2], robot.Labels[3]);
+        var before = robot.Labels.ToDictionary(l => l, robot.PositionOf);
+
+        var task = await FleetApi.SubmitAsync(Host, $"put the {a} on the {b}, then move the {c} to the left of the {d}", "robot-12");
+        var done = await FleetApi.WaitForTaskAsync(Host, task, FleetApi.IsTerminal);
+
+        Assert.True(FleetApi.Phase(done) == "Completed", done.ToJsonString());
+        var assigned = (await FleetApi.EventsAsync(Host, task)).Where(e => e["type"]!.GetValue<string>() == "TraceAssigned").Select(e => e["data"]!).ToList();
+        Assert.Equal([(a, b), (c, d)], assigned.Select(e => (e["object"]!["label"]!.GetValue<string>(), e["destination"]!["label"]!.GetValue<string>())));
+        Assert.Equal(assigned.Select(e => e["objectId"]!.GetValue<string>()), done["steps"]!.AsArray().Select(s => s!["objectId"]!.GetValue<string>()));
+        // The two objects named moved; the two destinations did not.
+        Assert.NotEqual(before[a], robot.PositionOf(a));
+        Assert.NotEqual(before[c], robot.PositionOf(c));
+        Assert.Equal((before[b], before[d]), (robot.PositionOf(b), robot.PositionOf(d)));
+    }
+
+    [Fact]
+    public async Task A_robot_that_moves_another_object_and_reports_success_fails_the_step_naming_the_object_it_moved()
+    {
+        await using var robot = await TestRobot.ConnectAsync(Host.Channel, "robot-13", OrchestratorHost.RobotToken("robot-13"));
+        robot.AutoExecute = false;
+        var (item, destination, other) = (robot.Labels[0], robot.Labels[1], robot.Labels[2]);
+        var task = await FleetApi.SubmitAsync(Host, $"put the {item} on the {destination}", "robot-13");
+        var trace = (await FleetApi.ExpectAsync(Host, task, robot.NextAsync(OrchestratorMessage.BodyOneofCase.ExecuteTrace))).ExecuteTrace;
+
+        // The robot moves the wrong object and says it succeeded. It sets it down well away from the trace: one set
+        // down on the trace would be a scene change that replaces the trace before the report is heard.
+        await robot.ReportAsync(trace, StepState.Accepted, 0);
+        var path = trace.Points3D.Select(ProtoGeometry.ToPoint).ToList();
+        var from = robot.PositionOf(other);
+        var to = new[] { new Point3D(0.25, 0, 0), new Point3D(-0.25, 0, 0), new Point3D(0, 0, 0.25), new Point3D(0, 0, -0.25) }
+            .Select(offset => from + offset)
+            .MaxBy(p => path.Min(p.DistanceTo));
+        await robot.MoveAsync(other, to);
+        await robot.ReportAsync(trace, StepState.Succeeded, 1);
+        var failed = await FleetApi.WaitForTaskAsync(Host, task, t => t["steps"]![0]!["attempts"]!.GetValue<int>() >= 1);
+        using var cancelled = await Host.Authorized.PostAsync($"/api/tasks/{task}/cancel", null);
+
+        var reason = failed["steps"]![0]!["lastFailure"]!.GetValue<string>();
+        Assert.StartsWith($"verification failed: the robot moved the {other} (", reason, StringComparison.Ordinal);
+        Assert.Contains($"instead of the {item} ({trace.ObjectId})", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain((await FleetApi.EventsAsync(Host, task)), e => e["type"]!.GetValue<string>() == "StepSucceeded");
     }
 
     [Fact]

@@ -87,4 +87,14 @@ public sealed class PlanReplyTests
         Assert.Null(steps);
         Assert.Equal("step 1: no 'drawer' in scene kitchen-1; seen: cup", error);
     }
+
+    [Fact]
+    public void A_models_steps_are_bound_to_the_scenes_objects()
+    {
+        const string place = "{\"action\":\"pick_and_place\",\"object\":\"the cup\",\"destination\":\"the white plate\",\"trace_instruction\":\"pick up the cup and place it on the white plate\",\"success_check\":{\"kind\":\"object_at_destination\",\"description\":\"the cup is on the plate\"}}";
+
+        var step = Assert.Single(Read("{\"steps\":[" + place + "]}", out var error, Scene("table-1", "white plate", "red cup")) ?? throw new InvalidOperationException(error));
+
+        Assert.Equal(("obj-1", "obj-0"), (step.ObjectId, step.DestinationId));
+    }
 }

@@ -85,7 +85,59 @@ public sealed class RulePlannerCheckTests
     {
         var error = Assert.Throws<PlanningException>(() => _planner.CreatePlan(Request("put the cup on the plate", Scene("kitchen-1", "red cup", "blue cup", "plate"))));
 
-        Assert.Equal("'cup' could be any of red cup, blue cup in scene kitchen-1; say which one", error.Message);
+        Assert.Equal("'cup' could be any of red cup, blue cup in scene kitchen-1; say which one (by colour, or 'the left …', 'the nearest …')", error.Message);
+    }
+
+    [Fact]
+    public void The_issue_21_instruction_fails_on_the_first_object_the_scene_lacks_and_lists_what_it_holds()
+    {
+        var scene = Scene("table-robot-1", "red cup", "blue box", "white plate", "green block", "yellow bowl", "purple bottle", "black can");
+
+        var error = Assert.Throws<PlanningException>(() => _planner.CreatePlan(Request("put the red block on the blue plate, then move the green cup to the left of the plate", scene)));
+
+        Assert.Equal("no 'red block' in scene table-robot-1; seen: red cup, blue box, white plate, green block, yellow bowl, purple bottle, black can", error.Message);
+    }
+
+    [Fact]
+    public void A_colour_the_object_does_not_have_binds_nothing()
+    {
+        var error = Assert.Throws<PlanningException>(() => _planner.CreatePlan(Request("put the red cup on the blue plate", Scene("table-1", "red cup", "white plate"))));
+
+        Assert.Equal("no 'blue plate' in scene table-1; seen: red cup, white plate", error.Message);
+    }
+
+    [Fact]
+    public void Each_step_carries_the_ids_of_the_objects_it_was_bound_to()
+    {
+        var scene = Scene("table-1", "red cup", "blue box", "white plate", "green block");
+
+        var plan = _planner.CreatePlan(Request("put the cup on the plate, then move the green block to the left of the blue box", scene));
+
+        Assert.Equal(("obj-0", "obj-2"), (plan.Steps[0].ObjectId, plan.Steps[0].DestinationId));
+        Assert.Equal(("obj-3", "obj-1"), (plan.Steps[1].ObjectId, plan.Steps[1].DestinationId));
+        Assert.Equal("pick up the red cup and place it on the white plate", plan.Steps[0].TraceInstruction);
+    }
+
+    [Fact]
+    public void A_plan_made_without_a_scene_binds_nothing()
+    {
+        var plan = _planner.CreatePlan(Request("put the red block on the blue plate"));
+
+        Assert.Equal((null, null), (plan.Steps[0].ObjectId, plan.Steps[0].DestinationId));
+    }
+
+    [Fact]
+    public void A_spatial_word_picks_one_of_several_objects_and_the_note_states_the_rule()
+    {
+        // Fixtures.Scene places object i at x = 0.1 i: the blue cup (obj-1) is right of the red cup (obj-0).
+        var scene = Scene("table-1", "red cup", "blue cup", "white plate");
+
+        var left = _planner.CreatePlan(Request("put the left cup on the plate", scene));
+        var right = _planner.CreatePlan(Request("put the rightmost cup on the plate", scene));
+
+        Assert.Equal(("obj-0", "pick up the red cup and place it on the white plate"), (left.Steps[0].ObjectId, left.Steps[0].TraceInstruction));
+        Assert.Contains("'left cup' taken to be the red cup (obj-0) in scene table-1: the leftmost in the camera's view of red cup, blue cup", left.Notes);
+        Assert.Equal("obj-1", right.Steps[0].ObjectId);
     }
 
     [Fact]

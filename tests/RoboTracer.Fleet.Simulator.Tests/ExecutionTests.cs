@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RoboTracer.Fleet.Contracts.V1;
+using RoboTracer.Fleet.Simulator.Scenes;
 using RoboTracer.Fleet.Simulator.Tests.Infrastructure;
 
 namespace RoboTracer.Fleet.Simulator.Tests;
@@ -45,7 +46,7 @@ public sealed class ExecutionTests
         Assert.Equal(1.8, elapsed.TotalSeconds, 6);
         var cup = Traces.Find(after, "red cup");
         Traces.AssertNear(last, cup.Box.Center);
-        Assert.Equal(Traces.Find(before, "plate").Box, Traces.Find(after, "plate").Box);
+        Assert.Equal(Traces.Find(before, "white plate").Box, Traces.Find(after, "white plate").Box);
     }
 
     [Fact]
@@ -99,6 +100,50 @@ public sealed class ExecutionTests
         Assert.Equal(StepState.Succeeded, end.State);
         var block = Traces.Find(after, "green block").Box.Center;
         Traces.AssertNear(trace.Points3D[^1], block);
+    }
+
+    [Fact]
+    public async Task The_object_the_trace_names_is_moved_even_when_another_is_nearest_its_first_point()
+    {
+        // Issue 21: a trace drawn from the plate, for the red cup. The cup goes; the plate stays.
+        await using var orchestrator = await FakeOrchestrator.StartAsync();
+        await using var robot = RobotUnderTest.Start(orchestrator, RobotUnderTest.Settings() with { SpeedMetresPerSecond = 2 });
+        var before = await orchestrator.Link.NextObservationAsync();
+        var trace = Traces.LiftAndShift(before, "white plate");
+        trace.ObjectId = Traces.Find(before, "red cup").Id;
+
+        await orchestrator.Link.SendAsync(Traces.Execute(trace));
+        var end = await NextTerminalAsync(orchestrator);
+        var after = await orchestrator.Link.NextObservationAsync();
+
+        Assert.Equal(StepState.Succeeded, end.State);
+        Traces.AssertNear(trace.Points3D[^1], Traces.Find(after, "red cup").Box.Center);
+        Assert.Equal(Traces.Find(before, "white plate").Box, Traces.Find(after, "white plate").Box);
+    }
+
+    [Theory]
+    [InlineData(7)]
+    [InlineData(11)]
+    public async Task Every_object_of_the_scene_is_moved_by_its_id_and_nothing_else_moves(int seed)
+    {
+        await using var orchestrator = await FakeOrchestrator.StartAsync();
+        await using var robot = RobotUnderTest.Start(orchestrator, RobotUnderTest.Settings(seed) with { SpeedMetresPerSecond = 2 });
+        var before = await orchestrator.Link.NextObservationAsync();
+        var labels = before.Objects.Select(o => o.Label).ToList();
+
+        for (var i = 0; i < labels.Count; i++)
+        {
+            var trace = Traces.LiftAndShift(before, labels[i], step: $"step-{i}", trace: $"trace-{i}");
+            await orchestrator.Link.SendAsync(Traces.Execute(trace));
+            var end = await NextTerminalAsync(orchestrator);
+            var after = await orchestrator.Link.NextObservationAsync();
+
+            Assert.True(end.State == StepState.Succeeded, $"seed {seed}, the {labels[i]}: {end.State} {end.Detail}");
+            Traces.AssertNear(trace.Points3D[^1], Traces.Find(after, labels[i]).Box.Center);
+            Assert.All(labels.Where(l => l != labels[i]), l => Assert.Equal(Traces.Find(before, l).Box, Traces.Find(after, l).Box));
+            before = after;
+        }
+        Assert.True(labels.Count > WellKnownObjects.All.Count, $"seed {seed}: no extras in {string.Join(", ", labels)}");
     }
 
     [Fact]

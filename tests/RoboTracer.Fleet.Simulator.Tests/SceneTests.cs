@@ -1,4 +1,5 @@
 using RoboTracer.Fleet.Simulator.Scenes;
+using RoboTracer.Fleet.Vision.Scenes;
 
 namespace RoboTracer.Fleet.Simulator.Tests;
 
@@ -26,6 +27,19 @@ public sealed class SceneTests
             Assert.DoesNotContain(extras, e => WellKnownNouns.Any(n => e.Split(' ').Contains(n)));
         }
         Assert.True(withExtras > 50, $"only {withExtras} of 60 scenes have extras");
+    }
+
+    [Fact]
+    public void Scenes_hold_every_kind_and_colour_the_tabletop_renderer_makes_each_labelled_colour_then_kind()
+    {
+        var labels = Enumerable.Range(0, 500)
+            .Select(seed => SceneFactory.Create(seed, 160, 120))
+            .SelectMany(scene => Enumerable.Range(0, scene.Count).Select(scene.LabelOf))
+            .ToList();
+
+        Assert.All(labels, label => Assert.Equal(2, label.Split(' ').Length));
+        Assert.Equal(TabletopScene.ObjectKinds.Select(k => k.Name).Order(), labels.Select(l => l.Split(' ')[1]).Distinct().Order());
+        Assert.Equal(TabletopScene.ObjectColors.Select(c => c.Name).Order(), labels.Select(l => l.Split(' ')[0]).Distinct().Order());
     }
 
     [Fact]

@@ -86,7 +86,7 @@ public sealed class OrchestratorHost : IAsyncDisposable
             ["Fleet:Tasks:VerificationTimeout"] = "00:00:05",
             ["Fleet:Tasks:ReassignAfterDisconnect"] = "00:00:01",
         };
-        for (var n = 1; n <= 9; n++)
+        for (var n = 1; n <= 16; n++)
         {
             settings[$"Fleet:RobotTokens:robot-{n}"] = $"secret-{n}";
         }

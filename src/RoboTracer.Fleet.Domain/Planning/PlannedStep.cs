@@ -11,4 +11,18 @@ namespace RoboTracer.Fleet.Domain.Planning;
 /// <param name="Direction">A spatial relation to the destination ("to the left of"), or null for "on/into".</param>
 /// <param name="TraceInstruction">The trace model's instruction for this step.</param>
 /// <param name="SuccessCheck">How to tell the step worked.</param>
-public sealed record PlannedStep(int Index, StepAction Action, string Object, string? Destination, string? Direction, string TraceInstruction, SuccessCheck SuccessCheck);
+/// <param name="ObjectId">
+/// The scene object <paramref name="Object"/> was bound to (<see cref="Scene.SceneGrounding"/>), when the plan was
+/// made against a scene; null when it was not, and then the task binds it against its robot's scene before tracing.
+/// </param>
+/// <param name="DestinationId">The scene object <paramref name="Destination"/> was bound to, likewise.</param>
+public sealed record PlannedStep(
+    int Index,
+    StepAction Action,
+    string Object,
+    string? Destination,
+    string? Direction,
+    string TraceInstruction,
+    SuccessCheck SuccessCheck,
+    string? ObjectId = null,
+    string? DestinationId = null);

@@ -14,6 +14,8 @@ namespace RoboTracer.Fleet.Domain.Tasks;
 /// <param name="Robot">The robot executing it.</param>
 /// <param name="Progress">Fraction of the current trace followed.</param>
 /// <param name="LastFailure">The last failure in words.</param>
+/// <param name="ObjectId">The scene object the step moves: bound by the plan, or by the task before tracing; null until bound.</param>
+/// <param name="DestinationId">The scene object its destination is, likewise.</param>
 public sealed record StepStatusView(
     int Index,
     StepAction Action,
@@ -24,4 +26,6 @@ public sealed record StepStatusView(
     TraceId? Trace,
     RobotId? Robot,
     double Progress,
-    string? LastFailure);
+    string? LastFailure,
+    string? ObjectId = null,
+    string? DestinationId = null);

@@ -34,6 +34,13 @@ public interface ISceneMemoryGrain : IGrainWithStringKey
     Task<SceneChange?> WatchTraceAsync(TraceWatch watch, IReadOnlyList<ObjectPosition>? baseline);
 
     /// <summary>
+    /// Where objects were when the watch on <paramref name="trace"/> started (the scene its tracer saw); empty when
+    /// the trace is not watched. A step's verification compares the scene after it against this, to tell which
+    /// object the robot moved.
+    /// </summary>
+    Task<IReadOnlyList<ObjectPosition>> GetWatchBaselineAsync(TraceId trace);
+
+    /// <summary>
     /// What a watch of <paramref name="watch"/>'s trace started now against <paramref name="baseline"/> would fire on
     /// (the first change, or null), without starting it: whether a trace fetched ahead, for a scene as it was
     /// expected to be, still fits the scene as it is.

@@ -100,6 +100,15 @@ public sealed class SceneMemoryGrain(IEventStore store, EventSerializer serializ
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<ObjectPosition>> GetWatchBaselineAsync(TraceId trace)
+    {
+        IReadOnlyList<ObjectPosition> baseline = State.Watches.TryGetValue(trace, out var watch)
+            ? watch.Baseline.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new ObjectPosition(p.Key, p.Value)).ToList()
+            : [];
+        return Task.FromResult(baseline);
+    }
+
+    /// <inheritdoc />
     public Task<SceneChange?> CheckTraceAsync(TraceWatch watch, IReadOnlyList<ObjectPosition> baseline)
     {
         ArgumentNullException.ThrowIfNull(baseline);

@@ -44,9 +44,10 @@ public sealed partial class TaskGrain
             Logger.LogDebug(e, "Task {Task} could not read the scene to fetch step {Step}'s trace ahead", Id, next);
             return;
         }
-        if ((query.Frame is null && options.WaitForFirstFrame) || current.Points3D.Count == 0)
+        if ((query.Frame is null && options.WaitForFirstFrame) || current.Points3D.Count == 0 || query.Unbound is not null)
         {
-            // A trace needs a frame (the step's own request waits for one); and without an end there is no scene after.
+            // A trace needs a frame (the step's own request waits for one); without an end there is no scene after;
+            // and a step whose object binds nothing is not traced at all (its own request fails the task, saying why).
             return;
         }
         query = AsLeftBy(query, step.ObjectId, current.Points3D[^1]);

@@ -70,53 +70,77 @@ public sealed partial class TaskGrain
         return true;
     }
 
+    /// <summary>
+    /// Decides a step the robot reported done, from the scene after it (<see cref="StepVerifier"/>): it succeeds only
+    /// when scene memory shows the bound object where the check wants it. An object it cannot check (none bound, no
+    /// observation after the report within <see cref="TaskOptions.VerificationTimeout"/>) is a failed attempt, never a
+    /// success; so is a trace that moved another object, which the failure names.
+    /// </summary>
     private async Task<bool> TryDecideVerificationAsync(TaskStepState step)
     {
         var check = step.Planned.SuccessCheck.Kind;
-        if (check == SuccessCheckKind.RobotReport || State.Scene is not { } scene || step.Points is not { } points || step.ObjectId is not { } objectId)
+        if (check == SuccessCheckKind.RobotReport)
         {
-            var how = check == SuccessCheckKind.RobotReport ? "the robot reported success" : "the robot reported success; scene memory does not know the object, so it is not checked";
-            Raise(new StepSucceeded(step.Index, how, Now));
+            Raise(new StepSucceeded(step.Index, "the robot reported success (the step's check is the robot's report)", Now));
+            return true;
+        }
+        if (State.Scene is not { } scene || step.Points is not { } points || step.Trace is not { } trace || step.ObjectId is not { } objectId)
+        {
+            await FailAttemptAsync(step, FailureCategory.Robot,
+                $"verification failed: scene memory does not know the object the step moves ({step.Planned.Object}), so the robot's report of success cannot be checked");
             return true;
         }
         var memory = GrainFactory.GetScene(scene);
         // Asked before looking, so an observation merged in between still wakes this task.
         await memory.NotifyOnNextObservationAsync(Id);
         var snapshot = await memory.GetSnapshotAsync();
-        var fresh = snapshot.At >= step.PhaseSince;
-        if (!fresh && Now - step.PhaseSince < options.VerificationTimeout)
+        if (snapshot.At < step.PhaseSince)
         {
-            // Wait for an observation made after the robot finished; the watchdog looks again.
-            return false;
-        }
-        var seen = snapshot.Objects.FirstOrDefault(o => o.Id == objectId);
-        string? failure = null;
-        var detail = "the robot reported success; no fresh observation of the object to check it against";
-        if (fresh && seen is not null)
-        {
-            var center = seen.Box.Center;
-            if (check == SuccessCheckKind.ObjectAtDestination)
+            if (Now - step.PhaseSince < options.VerificationTimeout)
             {
-                var off = center.DistanceTo(points.Points3D[^1]);
-                detail = $"{seen.Label} is {off:0.00} m from where the trace ends";
-                failure = off > options.VerificationRadius ? detail : null;
+                // Wait for an observation made after the robot finished; the watchdog looks again.
+                return false;
             }
-            else
-            {
-                var moved = center.DistanceTo(points.Points3D[0]);
-                detail = $"{seen.Label} moved {moved:0.00} m";
-                failure = moved <= options.MoveTolerance ? $"{seen.Label} did not move" : null;
-            }
+            await FailAttemptAsync(step, FailureCategory.Robot,
+                $"verification failed: no observation of scene {scene} arrived within {Describe(options.VerificationTimeout)} of the robot's report of success, so {step.Planned.Object} ({objectId}) could not be checked");
+            return true;
         }
-        if (failure is not null)
+        var before = await memory.GetWatchBaselineAsync(trace);
+        var start = before.FirstOrDefault(p => p.ObjectId == objectId)?.Center ?? points.Points3D[0];
+        var verdict = StepVerifier.Verify(
+            new StepExpectation(check, objectId, step.Planned.Object, start, points.Points3D[^1], before, options.VerificationRadius, options.MoveTolerance,
+                step.DestinationId, step.Planned.Direction),
+            snapshot);
+        if (!verdict.Succeeded)
         {
-            await FailAttemptAsync(step, FailureCategory.Robot, $"verification failed: {failure}");
+            await FailAttemptAsync(step, FailureCategory.Robot, $"verification failed: {verdict.Detail}");
             return true;
         }
         // Confirmed with what the driver decides next (the next trace request, or completion).
-        Raise(new StepSucceeded(step.Index, detail, Now));
+        Raise(new StepSucceeded(step.Index, verdict.Detail, Now));
         return true;
     }
+
+    /// <summary>
+    /// The step's object and destination in <paramref name="snapshot"/>: the objects the plan bound, else what its
+    /// words name (a plan made before the task had a robot, so without a scene). Problem: why the object or the
+    /// destination binds nothing, once the scene has been observed; the step is not traced then.
+    /// </summary>
+    private static (SceneObjectState? Object, SceneObjectState? Destination, string? Problem) Ground(SceneSnapshot snapshot, PlannedStep planned)
+    {
+        if (snapshot.At == DateTimeOffset.MinValue)
+        {
+            // Nothing observed yet: the trace call waits for the first frame and binds again then.
+            return (null, null, null);
+        }
+        var obj = SceneGrounding.Bind(snapshot, planned.Object, planned.ObjectId);
+        var destination = planned.Destination is { } d ? SceneGrounding.Bind(snapshot, d, planned.DestinationId) : null;
+        return (obj.Object, destination?.Object, obj.Problem ?? destination?.Problem);
+    }
+
+    /// <summary>A step whose object or destination binds nothing in the robot's scene fails its task: tracing it cannot help.</summary>
+    private Task FailUnboundAsync(TaskStepState step, string problem) =>
+        FailTaskAsync(FailureCategory.Planning, $"step {step.Index + 1} (\"{step.Planned.TraceInstruction}\"): {problem}");
 
     private async Task WatchAsync(TaskStepState step, TraceId trace, IReadOnlyList<SceneObjectState> seenByTracer)
     {

@@ -37,6 +37,11 @@ public sealed partial class TaskGrain
             Logger.LogDebug("Task {Task} ignores the answer to trace request {Trace}: no longer wanted", Id, outcome.Trace);
             return;
         }
+        if (call.Query.Unbound is { } unbound)
+        {
+            await FailUnboundAsync(step, unbound);
+            return;
+        }
         if (State.RobotDisconnectedAt is not null)
         {
             // Not a failed attempt: the step is traced again (fresh scene) once the robot is back or replaced.
@@ -203,12 +208,14 @@ public sealed partial class TaskGrain
     private static async Task<TraceQuery> WithSceneAsync(ISceneMemoryGrain memory, TraceQuery query, PlannedStep planned)
     {
         var snapshot = await memory.GetSnapshotAsync();
+        var (obj, destination, unbound) = Ground(snapshot, planned);
         return query with
         {
             Frame = await memory.GetLatestFrameAsync(),
             SceneHints = snapshot.Objects,
-            Object = snapshot.Find(planned.Object),
-            Destination = planned.Destination is { } d ? snapshot.Find(d) : null,
+            Object = obj,
+            Destination = destination,
+            Unbound = unbound,
         };
     }
 
@@ -237,7 +244,9 @@ public sealed partial class TaskGrain
                     await Task.Delay(frameWait, time, token);
                     asked = await WithSceneAsync(memory, asked, planned);
                 }
-                outcome = new TraceOutcome(asked.StepIndex, asked.Trace, await pool.TraceAsync(asked, token), null, asked);
+                outcome = asked.Unbound is { } unbound
+                    ? new TraceOutcome(asked.StepIndex, asked.Trace, null, unbound, asked)
+                    : new TraceOutcome(asked.StepIndex, asked.Trace, await pool.TraceAsync(asked, token), null, asked);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {

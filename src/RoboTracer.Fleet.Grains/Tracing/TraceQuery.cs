@@ -15,6 +15,10 @@ namespace RoboTracer.Fleet.Grains.Tracing;
 /// <param name="Object">The object the step moves, when scene memory found it.</param>
 /// <param name="Destination">The object the destination is relative to, when found.</param>
 /// <param name="Workspace">The robot's workspace; a trace outside it is rejected.</param>
+/// <param name="Unbound">
+/// Why the step's object or destination binds no object of the scene (named, with what the scene holds); the step
+/// is not traced then. Null when bound, or when the scene has not been observed yet.
+/// </param>
 public sealed record TraceQuery(
     TraceId Trace,
     TaskId Task,
@@ -25,4 +29,5 @@ public sealed record TraceQuery(
     IReadOnlyList<SceneObjectState> SceneHints,
     SceneObjectState? Object,
     SceneObjectState? Destination,
-    AxisAlignedBox3D? Workspace);
+    AxisAlignedBox3D? Workspace,
+    string? Unbound = null);

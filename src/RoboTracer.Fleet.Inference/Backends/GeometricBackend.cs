@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Grpc.Core;
 using RoboTracer.Fleet.Contracts.V1;
 using RoboTracer.Fleet.Inference.Worker;
@@ -6,10 +7,12 @@ namespace RoboTracer.Fleet.Inference.Backends;
 
 /// <summary>
 /// The offline default backend: <see cref="GeometricTracePlanner"/> on the request's depth, intrinsics and scene
-/// hints. The object is the hinted object the instruction names first; the destination is the request's
-/// destination box or the hinted object it names last. Deterministic: the same request gives the same trace.
+/// hints. The object is the hint <c>object_id</c> names (the caller's bound object), else the hinted object the
+/// instruction names first (whole words, the longest label where labels overlap); the destination is the request's
+/// destination box or the hinted object it names last; "place it to the left/right of" sets it down beside the
+/// destination, else it goes on top. Deterministic: the same request gives the same trace.
 /// </summary>
-public sealed class GeometricBackend : ITraceBackend
+public sealed partial class GeometricBackend : ITraceBackend
 {
     /// <inheritdoc />
     public string Name => "geometric";
@@ -42,7 +45,7 @@ public sealed class GeometricBackend : ITraceBackend
         IReadOnlyList<Domain.Geometry.Point3D> path;
         try
         {
-            path = GeometricTracePlanner.Plan(new GeometricScene(depth, intrinsics, objectBox, destination));
+            path = GeometricTracePlanner.Plan(new GeometricScene(depth, intrinsics, objectBox, destination, SideOf(request.Instruction)));
         }
         catch (ArgumentException ex)
         {
@@ -69,30 +72,79 @@ public sealed class GeometricBackend : ITraceBackend
         objectBox = default;
         destination = default;
         error = "";
-        var mentioned = request.SceneHints
-            .Select(hint => (Hint: hint, At: hint.Label.Length == 0 ? -1 : request.Instruction.IndexOf(hint.Label, StringComparison.OrdinalIgnoreCase)))
-            .Where(h => h.At >= 0)
-            .OrderBy(h => h.At)
-            .ToList();
-        if (mentioned.Count == 0)
+        var mentioned = Mentioned(request);
+        SceneObject objectHint;
+        if (request.ObjectId.Length > 0)
+        {
+            // The caller bound the object: move that one, whatever the instruction's words would match.
+            if (request.SceneHints.FirstOrDefault(h => h.Id == request.ObjectId) is not { } bound)
+            {
+                error = $"backend geometric: object_id '{request.ObjectId}' is not among the scene hints ({string.Join(", ", request.SceneHints.Select(h => h.Id))}).";
+                return false;
+            }
+            objectHint = bound;
+            mentioned.RemoveAll(h => h.Id == bound.Id);
+        }
+        else if (mentioned.Count > 0)
+        {
+            objectHint = mentioned[0];
+            mentioned.RemoveAt(0);
+        }
+        else
         {
             error = request.SceneHints.Count == 0
                 ? "backend geometric needs scene_hints: the object to move (and the destination) with their 3D boxes."
                 : $"backend geometric found none of the hinted objects ({string.Join(", ", request.SceneHints.Select(h => h.Label))}) in the instruction.";
             return false;
         }
-        objectBox = ProtoGeometry.ToBox(mentioned[0].Hint.Box);
+        objectBox = ProtoGeometry.ToBox(objectHint.Box);
         if (request.Destination is not null)
         {
             destination = ProtoGeometry.ToBox(request.Destination);
             return true;
         }
-        if (mentioned.Count < 2)
+        if (mentioned.Count == 0)
         {
-            error = $"backend geometric needs a destination: a destination box, or a second hinted object named in the instruction after '{mentioned[0].Hint.Label}'.";
+            error = $"backend geometric needs a destination: a destination box, or a second hinted object named in the instruction after '{objectHint.Label}'.";
             return false;
         }
-        destination = ProtoGeometry.ToBox(mentioned[^1].Hint.Box);
+        destination = ProtoGeometry.ToBox(mentioned[^1].Box);
         return true;
+    }
+
+    /// <summary>
+    /// −1 or +1 when the instruction sets the object down to the left or right of its destination ("place it to the left
+    /// of the plate", as the planners phrase a step), else 0: on it. Only after "it": "the cup left of the bowl" in a
+    /// description of which cup is meant says nothing about where it goes.
+    /// </summary>
+    private static int SideOf(string instruction)
+    {
+        var match = SidePattern().Match(instruction);
+        return !match.Success ? 0 : match.Groups[1].Value.Equals("left", StringComparison.OrdinalIgnoreCase) ? -1 : 1;
+    }
+
+    [GeneratedRegex(@"\bit\s+(?:to\s+the\s+|on\s+the\s+)?(left|right)\s+(?:side\s+)?of\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SidePattern();
+
+    /// <summary>
+    /// The hints whose labels the instruction names, as whole words, in the order it names them; where labels overlap
+    /// ("cup" and "red cup" at one place) the longer one. Labels may be any colour and kind the scenes hold.
+    /// </summary>
+    private static List<SceneObject> Mentioned(TraceRequest request)
+    {
+        var found = new List<(SceneObject Hint, int At, int End)>();
+        foreach (var hint in request.SceneHints.Where(h => h.Label.Length > 0))
+        {
+            var pattern = @"(?<![\p{L}\p{N}])" + Regex.Escape(hint.Label) + @"(?![\p{L}\p{N}])";
+            if (Regex.Match(request.Instruction, pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant) is { Success: true } match)
+            {
+                found.Add((hint, match.Index, match.Index + match.Length));
+            }
+        }
+        return found
+            .Where(f => !found.Any(o => o.Hint != f.Hint && o.At <= f.At && o.End >= f.End && o.End - o.At > f.End - f.At))
+            .OrderBy(f => f.At)
+            .Select(f => f.Hint)
+            .ToList();
     }
 }

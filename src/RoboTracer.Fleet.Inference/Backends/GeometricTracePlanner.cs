@@ -9,11 +9,15 @@ namespace RoboTracer.Fleet.Inference.Backends;
 /// <param name="Intrinsics">The camera.</param>
 /// <param name="Object">The box of the object to move (camera frame).</param>
 /// <param name="Destination">The box whose top the object ends on, or the free spot it ends in.</param>
-public sealed record GeometricScene(DepthImage Depth, CameraIntrinsics Intrinsics, OrientedBox3D Object, OrientedBox3D Destination);
+/// <param name="Side">
+/// 0: the object ends on the destination; −1 or +1: beside it on the table, to its left or right as the camera sees
+/// it ("place it to the left of the plate").
+/// </param>
+public sealed record GeometricScene(DepthImage Depth, CameraIntrinsics Intrinsics, OrientedBox3D Object, OrientedBox3D Destination, int Side = 0);
 
 /// <summary>
 /// A deterministic CPU "trace model": lift the object, carry it over (or around) whatever the depth map shows in
-/// the way, and set it down on the destination. Obstacles come from a voxel occupancy grid fused from the depth;
+/// the way, and set it down on the destination, or beside it to its left or right. Obstacles come from a voxel occupancy grid fused from the depth;
 /// "up" is the normal of the dominant plane (the table), found by RANSAC, so no world frame is needed.
 /// </summary>
 public static class GeometricTracePlanner
@@ -33,6 +37,9 @@ public static class GeometricTracePlanner
     /// </summary>
     public const double MinDepth = 0.05;
 
+    /// <summary>The gap left between an object set down beside its destination and the destination, metres.</summary>
+    public const double SideGap = 0.03;
+
     /// <summary>The highest lift tried above the start and the destination, metres.</summary>
     public const double MaxLift = 0.6;
 
@@ -44,11 +51,16 @@ public static class GeometricTracePlanner
         var occupancy = VoxelGrid.FromDepth(scene.Depth, scene.Intrinsics, VoxelSize, stride: 2);
         // The object travels with the gripper and the destination is where it lands: neither is in the way.
         occupancy.RemoveInside(scene.Object, VoxelSize);
-        occupancy.RemoveInside(scene.Destination, VoxelSize);
+        if (scene.Side == 0)
+        {
+            occupancy.RemoveInside(scene.Destination, VoxelSize);
+        }
 
         var objectHalfHeight = HalfHeightAlong(scene.Object, up);
         var start = scene.Object.Center;
-        var end = scene.Destination.Center + (up * (HalfHeightAlong(scene.Destination, up) + objectHalfHeight));
+        var end = scene.Side == 0
+            ? scene.Destination.Center + (up * (HalfHeightAlong(scene.Destination, up) + objectHalfHeight))
+            : Beside(scene, up, objectHalfHeight);
         if (!InFrontOfCamera(start) || !InFrontOfCamera(end))
         {
             throw new ArgumentException(
@@ -78,6 +90,19 @@ public static class GeometricTracePlanner
     }
 
     private static bool InFrontOfCamera(Point3D point) => point.Z >= MinDepth;
+
+    /// <summary>
+    /// Where the object stands beside the destination: on the surface the destination stands on, along the camera's
+    /// x axis laid flat on that surface (the image's left or right), <see cref="SideGap"/> clear of it.
+    /// </summary>
+    private static Point3D Beside(GeometricScene scene, Point3D up, double objectHalfHeight)
+    {
+        var across = new Point3D(1, 0, 0);
+        var side = (across - (up * across.Dot(up))).Normalized() * Math.Sign(scene.Side);
+        var reach = HalfHeightAlong(scene.Destination, side) + HalfHeightAlong(scene.Object, side) + SideGap;
+        var surface = scene.Destination.Center - (up * HalfHeightAlong(scene.Destination, up));
+        return surface + (side * reach) + (up * objectHalfHeight);
+    }
 
     /// <summary>How far <paramref name="from"/> may rise along <paramref name="up"/> before it reaches <see cref="MinDepth"/>.</summary>
     private static double LiftRoom(Point3D from, Point3D up) => up.Z < 0 ? (from.Z - MinDepth) / -up.Z : double.PositiveInfinity;

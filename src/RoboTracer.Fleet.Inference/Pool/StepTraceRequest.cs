@@ -13,8 +13,9 @@ namespace RoboTracer.Fleet.Inference.Pool;
 public static class StepTraceRequest
 {
     /// <summary>
-    /// Builds the request. The object to move and the destination go first among the scene hints (a backend that
-    /// reads hints in order, the geometric one, sees them first), and the destination's box is sent as the target.
+    /// Builds the request. The object to move and the destination go first among the scene hints, the object's id is
+    /// sent as <c>object_id</c> (the bound object, which a backend that reads hints moves), and the destination's box
+    /// is sent as the target.
     /// </summary>
     /// <param name="requestId">The request id (the trace id).</param>
     /// <param name="instruction">The step's trace instruction.</param>
@@ -71,6 +72,10 @@ public static class StepTraceRequest
         if (destination is not null)
         {
             request.Destination = ProtoGeometry.ToWire(destination.Box);
+        }
+        if (objectToMove is not null)
+        {
+            request.ObjectId = objectToMove.Id;
         }
         return request;
     }

@@ -35,7 +35,7 @@ public sealed record TaskView(
         task.Robot?.Value,
         task.Scene?.Value,
         task.CurrentStep,
-        task.Steps.Select(s => new StepView(s.Index, s.Action.ToString(), s.Instruction, s.Phase, s.Attempts, s.Replacements, s.Trace?.Value, s.Robot?.Value, s.Progress, s.LastFailure)).ToList(),
+        task.Steps.Select(s => new StepView(s.Index, s.Action.ToString(), s.Instruction, s.Phase, s.Attempts, s.Replacements, s.Trace?.Value, s.Robot?.Value, s.Progress, s.LastFailure, s.ObjectId, s.DestinationId)).ToList(),
         task.FailureCategory,
         task.FailureReason,
         task.Planner,
@@ -45,7 +45,7 @@ public sealed record TaskView(
 }
 
 /// <summary>A step as the API shows it.</summary>
-public sealed record StepView(int Index, string Action, string Instruction, StepPhase Phase, int Attempts, int Replacements, string? TraceId, string? RobotId, double Progress, string? LastFailure);
+public sealed record StepView(int Index, string Action, string Instruction, StepPhase Phase, int Attempts, int Replacements, string? TraceId, string? RobotId, double Progress, string? LastFailure, string? ObjectId, string? DestinationId);
 
 /// <summary>A robot as the API shows it.</summary>
 public sealed record RobotView(

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using RoboTracer.Fleet.Domain.Planning;
+using RoboTracer.Fleet.Domain.Scene;
 
 namespace RoboTracer.Fleet.Planner.Llm;
 
@@ -119,17 +120,25 @@ internal static partial class PlanReply
         {
             errors.Add(capability);
         }
-        if (request.Scene is { } scene)
+        string? objectId = null;
+        string? destinationId = null;
+        if (request.Scene is not null)
         {
-            foreach (var mention in new[] { obj, destination }.OfType<string>())
-            {
-                if (PlanChecks.SceneError(scene, mention, out _) is string missing)
-                {
-                    errors.Add($"{name}: {missing}");
-                }
-            }
+            // Bound as the rule planner binds, so the task traces, moves and verifies the objects the model meant.
+            objectId = Bind(obj!);
+            destinationId = destination is null ? null : Bind(destination);
         }
-        return errors.Count > before ? null : new PlannedStep(index, action, obj!, destination, direction, trace!, check!);
+        return errors.Count > before ? null : new PlannedStep(index, action, obj!, destination, direction, trace!, check!, objectId, destinationId);
+
+        string? Bind(string mention)
+        {
+            var grounding = SceneGrounding.Bind(request.Scene!, mention);
+            if (grounding.Problem is { } problem)
+            {
+                errors.Add($"{name}: {problem}");
+            }
+            return grounding.Object?.Id;
+        }
     }
 
     private static SuccessCheck? ReadSuccessCheck(JsonElement step, string name, List<string> errors)

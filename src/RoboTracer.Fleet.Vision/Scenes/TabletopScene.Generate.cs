@@ -33,6 +33,13 @@ public sealed partial record TabletopScene
         ("gray", new(128, 128, 128)),
     ];
 
+    /// <summary>The kinds of object scenes are made of: name and size range (footprint x, footprint y, height; metres).</summary>
+    public static IReadOnlyList<(string Name, Point3D Min, Point3D Max)> ObjectKinds { get; } =
+        [.. Kinds.Select(k => (k.Name, new Point3D(k.MinX, k.MinY, k.MinZ), new Point3D(k.MaxX, k.MaxY, k.MaxZ)))];
+
+    /// <summary>The colours objects are painted in: name ("red") and RGB. A label is "colour kind", e.g. "red cup".</summary>
+    public static IReadOnlyList<(string Name, Rgb8 Color)> ObjectColors { get; } = Colors;
+
     /// <summary>
     /// A random scene, the same for the same seed and options on every machine: the camera pose, then each object's
     /// kind, colour, size, place and yaw are drawn in a fixed order from <see cref="Random"/>(seed), whose seeded

@@ -33,7 +33,7 @@ public sealed class SceneMemoryGrainTests : IAsyncLifetime
         var snapshot = await Scene.GetSnapshotAsync();
         var cup = Assert.Single(snapshot.Objects);
         Assert.Equal(new Point3D(0.1, 0, 0.5), cup.Box.Center);
-        Assert.Same(cup, snapshot.Find("pick up the red cup"));
+        Assert.Same(cup, SceneGrounding.Bind(snapshot, "the red cup").Object);
         var latest = await Scene.GetLatestFrameAsync();
         Assert.Equal(frame, latest);
         Assert.Equal(new byte[] { 1, 2, 3 }, await _fleet.Store.GetBlobAsync(BlobHashOf(latest!.Rgb)));

@@ -161,8 +161,30 @@ public sealed class GeometricTracePlannerTests
         Assert.Contains("fewer than 3 valid samples", ex.Message, StringComparison.Ordinal);
     }
 
-    private static IReadOnlyList<Point3D> Plan(TabletopScene scene, OrientedBox3D objectBox, OrientedBox3D destination) =>
-        GeometricTracePlanner.Plan(new GeometricScene(scene.Render().Depth, scene.Intrinsics, objectBox, destination));
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void To_the_left_or_right_of_the_destination_the_object_is_set_down_beside_it_on_that_side(int seed)
+    {
+        var scene = TabletopScene.Generate(seed, Options);
+        var (objectBox, destination) = (scene.ObjectBoxInCamera(0), scene.ObjectBoxInCamera(1));
+
+        foreach (var side in new[] { -1, 1 })
+        {
+            var trace = Plan(scene, objectBox, destination, side);
+
+            var end = trace[^1];
+            Assert.True(Math.Sign(end.X - destination.Center.X) == side, $"seed {seed}, side {side}: ends at {end}, destination at {destination.Center}");
+            // In the destination's own frame (z up): off its footprint, and resting on the table top.
+            var local = scene.Objects[1].Box.ToLocal(scene.Camera.ToWorld(end));
+            var world = scene.Objects[1].Box;
+            Assert.True(Math.Abs(local.X) > world.Extent.X / 2 || Math.Abs(local.Y) > world.Extent.Y / 2, $"seed {seed}, side {side}: ends over the destination at {local}");
+            var height = scene.Camera.ToWorld(end).Z;
+            Assert.True(Math.Abs(height - (scene.Objects[0].Box.Extent.Z / 2)) < 0.02, $"seed {seed}, side {side}: ends {height:0.000} m above the table, not resting on it");
+        }
+    }
+
+    private static IReadOnlyList<Point3D> Plan(TabletopScene scene, OrientedBox3D objectBox, OrientedBox3D destination, int side = 0) =>
+        GeometricTracePlanner.Plan(new GeometricScene(scene.Render().Depth, scene.Intrinsics, objectBox, destination, side));
 
     private static OrientedBox3D Box(double x, double y, double sizeX, double sizeY, double sizeZ) =>
         new(new Point3D(x, y, sizeZ / 2), new Point3D(sizeX, sizeY, sizeZ), Rotation3D.Identity);

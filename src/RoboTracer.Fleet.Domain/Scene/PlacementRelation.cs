@@ -1,0 +1,59 @@
+using System.Globalization;
+using RoboTracer.Fleet.Domain.Geometry;
+
+namespace RoboTracer.Fleet.Domain.Scene;
+
+/// <summary>
+/// Whether an object stands where a step's relation to its destination puts it, judged in the camera frame from the
+/// boxes scene memory holds: "on"/"in" (no direction) means over the destination's footprint and not below its
+/// bottom, in the destination box's own frame (its z is up, as robots report boxes standing on the table); "to the left
+/// of"/"to the right of" mean beside it, off its footprint, on that side along the camera's x axis (the image's left
+/// and right). Other relations ("in front of", "near", …) are not judged here: where the trace ends stands for them.
+/// </summary>
+public static class PlacementRelation
+{
+    /// <summary>How far past the footprint's edge a centre still counts as over it, metres.</summary>
+    public const double Margin = 0.02;
+
+    /// <summary>Null when <paramref name="placed"/> stands in <paramref name="direction"/> to <paramref name="destination"/> (or the relation is not judged); otherwise how not.</summary>
+    public static string? Problem(string? direction, SceneObjectState placed, SceneObjectState destination)
+    {
+        ArgumentNullException.ThrowIfNull(placed);
+        ArgumentNullException.ThrowIfNull(destination);
+        var local = destination.Box.ToLocal(placed.Box.Center);
+        var extent = destination.Box.Extent;
+        var over = Math.Abs(local.X) <= (extent.X / 2) + Margin && Math.Abs(local.Y) <= (extent.Y / 2) + Margin;
+        var where = $"the {placed.Label} ({placed.Id})";
+        var of = $"the {destination.Label} ({destination.Id})";
+        switch (Normalize(direction))
+        {
+            case null:
+                // Not below its bottom: an object in a bowl may sit lower than the bowl's centre.
+                return over && local.Z >= -extent.Z / 2 ? null : $"{where} is not on or in {of}: its centre is {Metres(Off(local, extent))} beyond the footprint's edge, {Metres(local.Z)} above {of}'s centre";
+            case "left":
+            case "right":
+                var left = Normalize(direction) == "left";
+                var dx = placed.Box.Center.X - destination.Box.Center.X;
+                if (over)
+                {
+                    return $"{where} is on {of}, not to its {Normalize(direction)}";
+                }
+                return (left ? dx < 0 : dx > 0) ? null : $"{where} is {Metres(Math.Abs(dx))} to the {(dx < 0 ? "left" : "right")} of {of}, not to its {Normalize(direction)}";
+            default:
+                return null;
+        }
+    }
+
+    private static string? Normalize(string? direction) => direction?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => null,
+        "to the left of" or "left of" or "on the left of" => "left",
+        "to the right of" or "right of" or "on the right of" => "right",
+        _ => "other",
+    };
+
+    private static double Off(Point3D local, Point3D extent) =>
+        Math.Max(0, Math.Max(Math.Abs(local.X) - (extent.X / 2), Math.Abs(local.Y) - (extent.Y / 2)));
+
+    private static string Metres(double metres) => metres.ToString("0.00", CultureInfo.InvariantCulture) + " m";
+}
