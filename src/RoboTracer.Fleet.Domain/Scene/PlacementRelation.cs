@@ -8,12 +8,18 @@ namespace RoboTracer.Fleet.Domain.Scene;
 /// boxes scene memory holds: "on"/"in" (no direction) means over the destination's footprint and not below its
 /// bottom, in the destination box's own frame (its z is up, as robots report boxes standing on the table); "to the left
 /// of"/"to the right of" mean beside it, off its footprint, on that side along the camera's x axis (the image's left
-/// and right). Other relations ("in front of", "near", …) are not judged here: where the trace ends stands for them.
+/// and right); "in front of"/"behind" mean off its footprint on the side towards / away from the camera, along the table
+/// (the camera's position projected on the destination's ground plane); "next to"/"near"/"beside" mean off its
+/// footprint and within <see cref="NearDistance"/> of its edge. Other relations ("under", "between", …) are not judged
+/// here: where the trace ends stands for them.
 /// </summary>
 public static class PlacementRelation
 {
     /// <summary>How far past the footprint's edge a centre still counts as over it, metres.</summary>
     public const double Margin = 0.02;
+
+    /// <summary>How far from the destination's footprint an object "next to" or "near" it may stand, metres.</summary>
+    public const double NearDistance = 0.15;
 
     /// <summary>Null when <paramref name="placed"/> stands in <paramref name="direction"/> to <paramref name="destination"/> (or the relation is not judged); otherwise how not.</summary>
     public static string? Problem(string? direction, SceneObjectState placed, SceneObjectState destination)
@@ -39,6 +45,24 @@ public static class PlacementRelation
                     return $"{where} is on {of}, not to its {Normalize(direction)}";
                 }
                 return (left ? dx < 0 : dx > 0) ? null : $"{where} is {Metres(Math.Abs(dx))} to the {(dx < 0 ? "left" : "right")} of {of}, not to its {Normalize(direction)}";
+            case "front":
+            case "behind":
+                if (over)
+                {
+                    return $"{where} is on {of}, not {(Normalize(direction) == "front" ? "in front of" : "behind")} it";
+                }
+                // Towards the camera along the destination's ground plane (its own x and y; z is up).
+                var camera = destination.Box.ToLocal(new Point3D(0, 0, 0));
+                var towards = (local.X * camera.X) + (local.Y * camera.Y);
+                var front = Normalize(direction) == "front";
+                return (front ? towards > 0 : towards < 0) ? null : $"{where} is {(towards > 0 ? "in front of" : "behind")} {of} (as the camera sees it), not {(front ? "in front of" : "behind")} it";
+            case "near":
+                if (over)
+                {
+                    return $"{where} is on {of}, not next to it";
+                }
+                var gap = Off(local, extent);
+                return gap <= NearDistance ? null : $"{where} is {Metres(gap)} from {of}'s edge, farther than {Metres(NearDistance)}: not next to it";
             default:
                 return null;
         }
@@ -49,6 +73,9 @@ public static class PlacementRelation
         null or "" => null,
         "to the left of" or "left of" or "on the left of" => "left",
         "to the right of" or "right of" or "on the right of" => "right",
+        "in front of" => "front",
+        "behind" or "in back of" => "behind",
+        "next to" or "near" or "beside" or "close to" => "near",
         _ => "other",
     };
 

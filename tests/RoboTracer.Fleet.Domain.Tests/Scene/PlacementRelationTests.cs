@@ -16,14 +16,34 @@ public sealed class PlacementRelationTests
     [InlineData("to the left of", -0.05, 0.0, false)]
     [InlineData("to the right of", 0.2, 0.0, true)]
     [InlineData("to the right of", -0.2, 0.0, false)]
-    [InlineData("in front of", 0.5, 0.0, true)]
-    public void An_object_stands_in_the_relation_only_where_the_relation_puts_it(string? direction, double x, double z, bool holds)
+    [InlineData("next to", 0.2, 0.0, true)]
+    [InlineData("near", 0.0, 0.0, false)]
+    [InlineData("next to", 0.5, 0.0, false)]
+    public void An_object_stands_in_the_relation_only_where_the_relation_puts_it(string? direction, double x, double y, bool holds)
     {
-        var cup = Box("cup-1", "red cup", new Point3D(x, 0, 0.5 + z), new Point3D(0.06, 0.06, 0.1));
+        var cup = Box("cup-1", "red cup", new Point3D(x, y, 0.5), new Point3D(0.06, 0.06, 0.1));
 
         var problem = PlacementRelation.Problem(direction, cup, Plate);
 
         Assert.True(holds == (problem is null), problem ?? "no problem");
+    }
+
+    [Fact]
+    public void In_front_of_is_the_side_of_the_destination_nearer_the_camera_along_the_table_and_behind_the_other()
+    {
+        // A camera looking down at the table at 45 degrees: the plate's own z (up) points up in the image and back at the camera.
+        var tilted = new OrientedBox3D(new Point3D(0, 0.1, 0.6), new Point3D(0.2, 0.2, 0.02), Rotation3D.AboutX(3 * Math.PI / 4));
+        var plate = Plate with { Box = tilted };
+        var nearer = Box("cup-1", "red cup", tilted.ToParent(new Point3D(0, -0.2, 0)), new Point3D(0.06, 0.06, 0.1));
+        var farther = Box("cup-1", "red cup", tilted.ToParent(new Point3D(0, 0.2, 0)), new Point3D(0.06, 0.06, 0.1));
+        var on = Box("cup-1", "red cup", tilted.ToParent(new Point3D(0, 0, 0.05)), new Point3D(0.06, 0.06, 0.1));
+
+        Assert.True(nearer.Box.Center.DistanceTo(default) < farther.Box.Center.DistanceTo(default), "the test's nearer cup is not nearer the camera");
+        Assert.Null(PlacementRelation.Problem("in front of", nearer, plate));
+        Assert.Null(PlacementRelation.Problem("behind", farther, plate));
+        Assert.Equal("the red cup (cup-1) is behind the white plate (plate-1) (as the camera sees it), not in front of it", PlacementRelation.Problem("in front of", farther, plate));
+        Assert.Equal("the red cup (cup-1) is in front of the white plate (plate-1) (as the camera sees it), not behind it", PlacementRelation.Problem("behind", nearer, plate));
+        Assert.Equal("the red cup (cup-1) is on the white plate (plate-1), not in front of it", PlacementRelation.Problem("in front of", on, plate));
     }
 
     [Fact]
