@@ -113,17 +113,30 @@ public sealed partial class GeometricBackend : ITraceBackend
     }
 
     /// <summary>
-    /// −1 or +1 when the instruction sets the object down to the left or right of its destination ("place it to the left
-    /// of the plate", as the planners phrase a step), else 0: on it. Only after "it": "the cup left of the bowl" in a
-    /// description of which cup is meant says nothing about where it goes.
+    /// Where the instruction sets the object down ("place it to the left of the plate", "put it in front of the bowl",
+    /// as the planners phrase a step); on the destination when it says nothing. "Next to", "beside", "near" and "close
+    /// to" go to its right. Only after "it": "the cup left of the bowl" in a description of which cup is meant says
+    /// nothing about where it goes.
     /// </summary>
-    private static int SideOf(string instruction)
+    private static PlacementSide SideOf(string instruction)
     {
         var match = SidePattern().Match(instruction);
-        return !match.Success ? 0 : match.Groups[1].Value.Equals("left", StringComparison.OrdinalIgnoreCase) ? -1 : 1;
+        if (!match.Success)
+        {
+            return PlacementSide.On;
+        }
+        var said = match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value;
+        var words = string.Join(' ', said.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return words switch
+        {
+            "left" => PlacementSide.Left,
+            "in front of" => PlacementSide.Front,
+            "behind" or "in back of" => PlacementSide.Behind,
+            _ => PlacementSide.Right,
+        };
     }
 
-    [GeneratedRegex(@"\bit\s+(?:to\s+the\s+|on\s+the\s+)?(left|right)\s+(?:side\s+)?of\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\bit\s+(?:(?:(?:to|on)\s+the\s+)?(left|right)\s+(?:side\s+)?of|(in\s+front\s+of|behind|in\s+back\s+of|next\s+to|beside|near|close\s+to))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SidePattern();
 
     /// <summary>

@@ -9,15 +9,31 @@ namespace RoboTracer.Fleet.Inference.Backends;
 /// <param name="Intrinsics">The camera.</param>
 /// <param name="Object">The box of the object to move (camera frame).</param>
 /// <param name="Destination">The box whose top the object ends on, or the free spot it ends in.</param>
-/// <param name="Side">
-/// 0: the object ends on the destination; −1 or +1: beside it on the table, to its left or right as the camera sees
-/// it ("place it to the left of the plate").
-/// </param>
-public sealed record GeometricScene(DepthImage Depth, CameraIntrinsics Intrinsics, OrientedBox3D Object, OrientedBox3D Destination, int Side = 0);
+/// <param name="Side">On the destination, or beside it on the table on one side as the camera sees it ("place it to the left of the plate").</param>
+public sealed record GeometricScene(DepthImage Depth, CameraIntrinsics Intrinsics, OrientedBox3D Object, OrientedBox3D Destination, PlacementSide Side = PlacementSide.On);
+
+/// <summary>Where an object is set down relative to its destination, as the camera sees it.</summary>
+public enum PlacementSide
+{
+    /// <summary>On top of it (or in it).</summary>
+    On,
+
+    /// <summary>Beside it, to the image's left.</summary>
+    Left,
+
+    /// <summary>Beside it, to the image's right.</summary>
+    Right,
+
+    /// <summary>Beside it, on the side towards the camera.</summary>
+    Front,
+
+    /// <summary>Beside it, on the side away from the camera.</summary>
+    Behind,
+}
 
 /// <summary>
 /// A deterministic CPU "trace model": lift the object, carry it over (or around) whatever the depth map shows in
-/// the way, and set it down on the destination, or beside it to its left or right. Obstacles come from a voxel occupancy grid fused from the depth;
+/// the way, and set it down on the destination, or beside it on one side. Obstacles come from a voxel occupancy grid fused from the depth;
 /// "up" is the normal of the dominant plane (the table), found by RANSAC, so no world frame is needed.
 /// </summary>
 public static class GeometricTracePlanner
@@ -51,14 +67,14 @@ public static class GeometricTracePlanner
         var occupancy = VoxelGrid.FromDepth(scene.Depth, scene.Intrinsics, VoxelSize, stride: 2);
         // The object travels with the gripper and the destination is where it lands: neither is in the way.
         occupancy.RemoveInside(scene.Object, VoxelSize);
-        if (scene.Side == 0)
+        if (scene.Side == PlacementSide.On)
         {
             occupancy.RemoveInside(scene.Destination, VoxelSize);
         }
 
         var objectHalfHeight = HalfHeightAlong(scene.Object, up);
         var start = scene.Object.Center;
-        var end = scene.Side == 0
+        var end = scene.Side == PlacementSide.On
             ? scene.Destination.Center + (up * (HalfHeightAlong(scene.Destination, up) + objectHalfHeight))
             : Beside(scene, up, objectHalfHeight);
         if (!InFrontOfCamera(start) || !InFrontOfCamera(end))
@@ -92,13 +108,20 @@ public static class GeometricTracePlanner
     private static bool InFrontOfCamera(Point3D point) => point.Z >= MinDepth;
 
     /// <summary>
-    /// Where the object stands beside the destination: on the surface the destination stands on, along the camera's
-    /// x axis laid flat on that surface (the image's left or right), <see cref="SideGap"/> clear of it.
+    /// Where the object stands beside the destination: on the surface the destination stands on, <see cref="SideGap"/>
+    /// clear of it, along the camera's x axis laid flat on that surface (the image's left or right), or along the way
+    /// from the destination to the camera laid flat on it (in front, behind).
     /// </summary>
     private static Point3D Beside(GeometricScene scene, Point3D up, double objectHalfHeight)
     {
-        var across = new Point3D(1, 0, 0);
-        var side = (across - (up * across.Dot(up))).Normalized() * Math.Sign(scene.Side);
+        var (axis, sign) = scene.Side switch
+        {
+            PlacementSide.Left => (new Point3D(1, 0, 0), -1.0),
+            PlacementSide.Right => (new Point3D(1, 0, 0), 1.0),
+            PlacementSide.Front => (scene.Destination.Center * -1, 1.0),
+            _ => (scene.Destination.Center * -1, -1.0),
+        };
+        var side = (axis - (up * axis.Dot(up))).Normalized() * sign;
         var reach = HalfHeightAlong(scene.Destination, side) + HalfHeightAlong(scene.Object, side) + SideGap;
         var surface = scene.Destination.Center - (up * HalfHeightAlong(scene.Destination, up));
         return surface + (side * reach) + (up * objectHalfHeight);

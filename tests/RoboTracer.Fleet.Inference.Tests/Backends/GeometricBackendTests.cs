@@ -94,6 +94,31 @@ public sealed class GeometricBackendTests
     }
 
     [Theory]
+    [InlineData("pick up the {0} and place it to the left of the {1}", "to the left of")]
+    [InlineData("pick up the {0} and place it on the right side of the {1}", "to the right of")]
+    [InlineData("pick up the {0} and place it in front of the {1}", "in front of")]
+    [InlineData("pick up the {0} and put it behind the {1}", "behind")]
+    [InlineData("pick up the {0} and place it next to the {1}", "next to")]
+    [InlineData("pick up the {0} and place it on the {1}", null)]
+    [InlineData("pick up the {0} left of the bowl and place it on the {1}", null)]
+    public async Task The_object_ends_where_verification_wants_it_for_the_instructions_relation(string template, string? relation)
+    {
+        var scene = TabletopScene.Generate(3, Options);
+        var request = Request(scene, string.Format(System.Globalization.CultureInfo.InvariantCulture, template, scene.Objects[0].Label, scene.Objects[1].Label));
+        var destination = scene.ObjectBoxInCamera(1);
+        request.Destination = ProtoGeometry.ToWire(destination);
+
+        var result = Assert.Single(await new GeometricBackend().TraceBatchAsync([new TraceJob(request, Inputs(scene))], CancellationToken.None));
+
+        Assert.True(result.Response is not null, result.Error?.Detail);
+        var moved = scene.ObjectBoxInCamera(0);
+        var end = ProtoGeometry.ToPoint(result.Response.Points3D[^1]);
+        var placed = new Domain.Scene.SceneObjectState("obj-0", scene.Objects[0].Label, moved with { Center = end }, 1, DateTimeOffset.UnixEpoch);
+        var target = new Domain.Scene.SceneObjectState("obj-1", scene.Objects[1].Label, destination, 1, DateTimeOffset.UnixEpoch);
+        Assert.Null(Domain.Scene.PlacementRelation.Problem(relation, placed, target));
+    }
+
+    [Theory]
     [InlineData("pick up the {0} and place it to the left of the {1}", -1)]
     [InlineData("pick up the {0} and place it on the right side of the {1}", 1)]
     [InlineData("pick up the {0} and place it on the {1}", 0)]

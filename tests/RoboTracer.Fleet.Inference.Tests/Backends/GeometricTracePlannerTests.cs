@@ -184,7 +184,12 @@ public sealed class GeometricTracePlannerTests
     }
 
     private static IReadOnlyList<Point3D> Plan(TabletopScene scene, OrientedBox3D objectBox, OrientedBox3D destination, int side = 0) =>
-        GeometricTracePlanner.Plan(new GeometricScene(scene.Render().Depth, scene.Intrinsics, objectBox, destination, side));
+        GeometricTracePlanner.Plan(new GeometricScene(scene.Render().Depth, scene.Intrinsics, objectBox, destination, side switch
+        {
+            < 0 => PlacementSide.Left,
+            > 0 => PlacementSide.Right,
+            _ => PlacementSide.On,
+        }));
 
     private static OrientedBox3D Box(double x, double y, double sizeX, double sizeY, double sizeZ) =>
         new(new Point3D(x, y, sizeZ / 2), new Point3D(sizeX, sizeY, sizeZ), Rotation3D.Identity);
