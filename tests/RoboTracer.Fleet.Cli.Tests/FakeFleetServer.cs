@@ -162,7 +162,18 @@ internal sealed class FakeFleetServer : IAsyncDisposable
                     return Results.Problem(title: "Task not found", detail: $"no task {id}", statusCode: 404);
                 }
                 var history = new JsonArray([.. _events.Where(e => (string?)e["stream"] == "task-" + id).Select(e => e.DeepClone())]);
-                if (_planned.Add(id))
+                if (Outcome == "PlanningFailed" && _planned.Add(id))
+                {
+                    // The planner refused it: no steps, and nothing to play.
+                    _played.Add(id);
+                    AppendLocked("task-" + id, "TaskPlanningStarted", new JsonObject { ["at"] = Now() });
+                    AppendLocked("task-" + id, "TaskFailed", new JsonObject { ["category"] = "Planning", ["reason"] = "no 'red block' in scene table-sim-1", ["at"] = Now() });
+                    _tasks[id]["phase"] = "Failed";
+                    _tasks[id]["steps"] = new JsonArray();
+                    _tasks[id]["failureCategory"] = "Planning";
+                    _tasks[id]["failureReason"] = "no 'red block' in scene table-sim-1";
+                }
+                else if (_planned.Add(id))
                 {
                     // Recorded after this read and before the client's stream: the gap a follower must not fall into.
                     AppendLocked("task-" + id, "TaskPlanningStarted", new JsonObject { ["at"] = Now() });

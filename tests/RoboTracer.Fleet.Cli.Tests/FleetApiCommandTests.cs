@@ -111,6 +111,7 @@ public sealed class FleetApiCommandTests : IAsyncLifetime
     [Theory]
     [InlineData("Failed", "task t1 failed after 0/2 steps: Grasp: the cup slipped three times")]
     [InlineData("Cancelled", "task t1 cancelled after 0/2 steps")]
+    [InlineData("PlanningFailed", "task t1 failed before it had a plan: Planning: no 'red block' in scene table-sim-1")]
     public async Task Submit_watch_exits_1_when_the_task_does_not_complete(string outcome, string last)
     {
         _server.Outcome = outcome;

@@ -46,6 +46,7 @@ internal static class TaskFollower
         var outcome = task.Phase switch
         {
             nameof(TaskPhase.Completed) => $"task {task.Id} completed: {done}/{total} steps",
+            nameof(TaskPhase.Failed) when total == 0 => $"task {task.Id} failed before it had a plan: {task.FailureCategory}: {task.FailureReason}",
             nameof(TaskPhase.Failed) => $"task {task.Id} failed after {done}/{total} steps: {task.FailureCategory}: {task.FailureReason}",
             nameof(TaskPhase.Cancelled) => $"task {task.Id} cancelled after {done}/{total} steps{(task.FailureReason is { Length: > 0 } r ? $": {r}" : "")}",
             _ => $"task {task.Id} is {task.Phase}",
