@@ -16,9 +16,9 @@ namespace RoboTracer.Fleet.Grains.Tasks;
 /// step's object at the trace's end) and used only when the next step starts on its first try, with the same robot,
 /// the answer is in, and scene memory, as the step is verified, shows no change that would stop it as a running trace
 /// (the watch's rule: <see cref="ISceneMemoryGrain.CheckTraceAsync"/>); the watch started when it is sent catches a
-/// change after that. Otherwise it is dropped and the step traced as before. Nothing
-/// is recorded until it is used; then its TraceRequested and TraceAssigned go in one append with the previous step's
-/// success, so a replay shows every trace that was sent and the scene it was asked for.
+/// change after that. Otherwise it is dropped and the step traced as before. Nothing is recorded until it is used;
+/// then its TraceRequested and TraceAssigned go in one append with the previous step's success, so a replay shows every
+/// trace that was sent and the scene it was asked for.
 /// </summary>
 public sealed partial class TaskGrain
 {
@@ -127,16 +127,25 @@ public sealed partial class TaskGrain
         }
     }
 
-    /// <summary>Cancels the call if it still runs; its cancellation source goes once the call is over.</summary>
+    /// <summary>
+    /// Cancels the call if it still runs; its cancellation source goes once the call is over, and a failure of it (a
+    /// head start lost, nothing more) is observed then.
+    /// </summary>
     private static void Release(Prefetch prefetch)
     {
-        if (prefetch.Answer.IsCompleted)
+        if (!prefetch.Answer.IsCompleted)
         {
-            prefetch.Cancellation.Dispose();
-            return;
+            prefetch.Cancellation.Cancel();
         }
-        prefetch.Cancellation.Cancel();
-        _ = prefetch.Answer.ContinueWith(_ => prefetch.Cancellation.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        _ = prefetch.Answer.ContinueWith(
+            answer =>
+            {
+                _ = answer.Exception;
+                prefetch.Cancellation.Dispose();
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     /// <summary><paramref name="query"/> with the object <paramref name="movedId"/> (if any) where the current trace puts it.</summary>
