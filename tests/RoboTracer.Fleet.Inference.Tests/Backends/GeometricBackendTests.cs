@@ -118,27 +118,6 @@ public sealed class GeometricBackendTests
         Assert.Null(Domain.Scene.PlacementRelation.Problem(relation, placed, target));
     }
 
-    [Theory]
-    [InlineData("pick up the {0} and place it to the left of the {1}", -1)]
-    [InlineData("pick up the {0} and place it on the right side of the {1}", 1)]
-    [InlineData("pick up the {0} and place it on the {1}", 0)]
-    [InlineData("pick up the {0} left of the bowl and place it on the {1}", 0)]
-    public async Task The_instruction_says_whether_the_object_goes_on_or_beside_the_destination(string template, int side)
-    {
-        var scene = TabletopScene.Generate(3, Options);
-        var request = Request(scene, string.Format(System.Globalization.CultureInfo.InvariantCulture, template, scene.Objects[0].Label, scene.Objects[1].Label));
-        var destination = scene.ObjectBoxInCamera(1);
-        request.Destination = ProtoGeometry.ToWire(destination);
-
-        var result = Assert.Single(await new GeometricBackend().TraceBatchAsync([new TraceJob(request, Inputs(scene))], CancellationToken.None));
-
-        Assert.True(result.Response is not null, result.Error?.Detail);
-        var end = ProtoGeometry.ToPoint(result.Response.Points3D[^1]);
-        var local = destination.ToLocal(end);
-        var over = Math.Abs(local.X) <= destination.Extent.X / 2 && Math.Abs(local.Y) <= destination.Extent.Y / 2;
-        Assert.True(side == 0 ? over : !over && Math.Sign(end.X - destination.Center.X) == side, $"'{request.Instruction}': ends at {end} ({local} from the destination)");
-    }
-
     private static async Task<Domain.Geometry.Point3D> FirstPointAsync(TraceRequest request, TraceInputs inputs)
     {
         var result = Assert.Single(await new GeometricBackend().TraceBatchAsync([new TraceJob(request, inputs)], CancellationToken.None));
