@@ -82,8 +82,7 @@ public sealed partial class TaskGrain
         SceneChange? change;
         try
         {
-            var watch = new TraceWatch(Id, query.Trace, points.Points3D, query.Object?.Id, query.Destination?.Id, options.CorridorRadius, options.MoveTolerance);
-            change = await GrainFactory.GetScene(scene).CheckTraceAsync(watch, [.. query.SceneHints.Select(o => new ObjectPosition(o.Id, o.Box.Center))]);
+            change = await GrainFactory.GetScene(scene).CheckTraceAsync(WatchOf(query.Trace, points, query.Object?.Id, query.Destination?.Id), Positions(query.SceneHints));
         }
         catch (Exception e)
         {

@@ -4,6 +4,7 @@ using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Planning;
 using RoboTracer.Fleet.Domain.Scene;
 using RoboTracer.Fleet.Domain.Tasks;
+using RoboTracer.Fleet.Domain.Traces;
 
 namespace RoboTracer.Fleet.Grains.Tasks;
 
@@ -151,8 +152,7 @@ public sealed partial class TaskGrain
         SceneChange? missed;
         try
         {
-            var watch = new TraceWatch(Id, trace, points.Points3D, step.ObjectId, step.DestinationId, options.CorridorRadius, options.MoveTolerance);
-            missed = await GrainFactory.GetScene(scene).WatchTraceAsync(watch, [.. seenByTracer.Select(o => new ObjectPosition(o.Id, o.Box.Center))]);
+            missed = await GrainFactory.GetScene(scene).WatchTraceAsync(WatchOf(trace, points, step.ObjectId, step.DestinationId), Positions(seenByTracer));
         }
         catch (Exception e)
         {
@@ -165,6 +165,14 @@ public sealed partial class TaskGrain
             await HandleSceneChangeAsync(step, trace, missed);
         }
     }
+
+    /// <summary>The watch on a trace that moves <paramref name="objectId"/> to <paramref name="destinationId"/>, with this task's corridor and tolerance.</summary>
+    private TraceWatch WatchOf(TraceId trace, SpatialTrace points, string? objectId, string? destinationId) =>
+        new(Id, trace, points.Points3D, objectId, destinationId, options.CorridorRadius, options.MoveTolerance);
+
+    /// <summary>Where <paramref name="objects"/> are: a watch's baseline.</summary>
+    private static List<ObjectPosition> Positions(IEnumerable<SceneObjectState> objects) =>
+        [.. objects.Select(o => new ObjectPosition(o.Id, o.Box.Center))];
 
     /// <summary>Ends the watch on <paramref name="trace"/>; one way, so this only queues the call.</summary>
     private async Task UnwatchAsync(TraceId trace)
