@@ -7,8 +7,8 @@ namespace RoboTracer.Fleet.Inference.Batching;
 
 /// <summary>
 /// The queue in front of one backend: requests wait in a bounded line and leave in batches of up to
-/// <see cref="BatcherOptions.MaxBatchSize"/>, formed from whatever is waiting plus what arrives within
-/// <see cref="BatcherOptions.MaxQueueDelay"/> of the first. A request whose deadline passes or whose caller
+/// <see cref="BatcherOptions.MaxBatchSize"/>, formed from whatever is waiting plus what arrives until the oldest of them
+/// has waited <see cref="BatcherOptions.MaxQueueDelay"/>. A request whose deadline passes or whose caller
 /// cancels while it waits (in the line or in a batch still forming) is dropped and never reaches the backend.
 /// </summary>
 public sealed partial class BackendBatcher : IAsyncDisposable
@@ -111,10 +111,15 @@ public sealed partial class BackendBatcher : IAsyncDisposable
             {
                 continue;
             }
-            // The first job is in hand: wait up to MaxQueueDelay for batch mates, unless the batch is already full.
-            if (batch.Count < _options.MaxBatchSize && _options.MaxQueueDelay > TimeSpan.Zero)
+            // The first job is in hand: it may wait for batch mates until MaxQueueDelay after it arrived, unless the
+            // batch is already full. Counted from its arrival, not from now: a job that queued behind a running batch
+            // has already waited, and holding the backend idle for a window on top of that only adds latency (at 80%
+            // load of the pool bench the worker is busy most of the time, and a fresh window per batch cost each
+            // worker 2 ms of idle backend per batch; BENCHMARKS.md "pool").
+            var windowLeft = _options.MaxQueueDelay - _time.GetElapsedTime(batch[0].EnqueuedAt);
+            if (batch.Count < _options.MaxBatchSize && windowLeft > TimeSpan.Zero)
             {
-                using var window = new CancellationTokenSource(_options.MaxQueueDelay, _time);
+                using var window = new CancellationTokenSource(windowLeft, _time);
                 try
                 {
                     while (batch.Count < _options.MaxBatchSize && await reader.WaitToReadAsync(window.Token))

@@ -7,8 +7,9 @@ public sealed class BatcherOptions
     public int MaxBatchSize { get; set; } = 8;
 
     /// <summary>
-    /// Longest a request waits for batch mates once it is first in line. Trades latency at low load for throughput
-    /// at high load. Default 5 ms.
+    /// Longest the oldest waiting request is held back for batch mates, counted from its arrival (a request that
+    /// waited behind a running batch runs as soon as the backend is free). Trades latency at low load for
+    /// throughput at high load. Default 5 ms.
     /// </summary>
     public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.FromMilliseconds(5);
 

@@ -63,6 +63,57 @@ public sealed class BackendBatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task A_job_that_waited_the_delay_behind_a_running_batch_runs_as_soon_as_the_backend_is_free()
+    {
+        var time = new ManualTimeProvider();
+        var backend = new RecordingBackend { Hold = true };
+        await using var batcher = Batcher(backend, new BatcherOptions { MaxBatchSize = 4, MaxQueueDelay = TimeSpan.FromMilliseconds(10) }, time);
+        // Should a window stay open after a failed assertion, disposing must not wait for a clock nobody moves.
+        await using var unstick = Unstick(time, backend);
+        var first = batcher.TraceAsync(TestInputs.Job("a"), () => false, default);
+        await time.WhenTimerAsync().WaitAsync(Generous);
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        await backend.NextBatchAsync();
+        // "b" and "c" queue while "a" runs, and wait there longer than the delay.
+        var rest = new[] { "b", "c" }.Select(id => batcher.TraceAsync(TestInputs.Job(id), () => false, default)).ToList();
+        time.Advance(TimeSpan.FromMilliseconds(15));
+
+        backend.Release();
+        // No more clock: the next batch must start without a window of its own.
+        var second = await backend.NextBatchAsync();
+        backend.Release();
+        await Task.WhenAll([first, .. rest]).WaitAsync(Generous);
+
+        Assert.Equal(["b", "c"], second.Select(j => j.Request.RequestId));
+    }
+
+    [Fact]
+    public async Task A_job_that_waited_part_of_the_delay_waits_only_the_rest_for_mates()
+    {
+        var time = new ManualTimeProvider();
+        var backend = new RecordingBackend { Hold = true };
+        await using var batcher = Batcher(backend, new BatcherOptions { MaxBatchSize = 4, MaxQueueDelay = TimeSpan.FromMilliseconds(10) }, time);
+        // Should a window stay open after a failed assertion, disposing must not wait for a clock nobody moves.
+        await using var unstick = Unstick(time, backend);
+        var first = batcher.TraceAsync(TestInputs.Job("a"), () => false, default);
+        await time.WhenTimerAsync().WaitAsync(Generous);
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        await backend.NextBatchAsync();
+        var second = batcher.TraceAsync(TestInputs.Job("b"), () => false, default);
+        time.Advance(TimeSpan.FromMilliseconds(6));
+
+        backend.Release();
+        // "b" has waited 6 of its 10 ms: the window closes 4 ms later, not 10.
+        await time.WhenTimerAsync().WaitAsync(Generous);
+        time.Advance(TimeSpan.FromMilliseconds(4));
+        var batch = await backend.NextBatchAsync();
+        backend.Release();
+        await Task.WhenAll(first, second).WaitAsync(Generous);
+
+        Assert.Equal(["b"], batch.Select(j => j.Request.RequestId));
+    }
+
+    [Fact]
     public async Task A_full_batch_runs_without_waiting_for_the_delay()
     {
         var backend = new RecordingBackend();
@@ -290,6 +341,23 @@ public sealed class BackendBatcherTests : IDisposable
         var ex = Assert.Throws<ArgumentException>(() => Batcher(new RecordingBackend(), new BatcherOptions { MaxBatchSize = 0 }));
 
         Assert.Contains("MaxBatchSize is 0; it must be at least 1.", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>On disposal (before the batcher's, declared after it): frees held batches and runs out every window.</summary>
+    private static AsyncDisposable Unstick(ManualTimeProvider time, RecordingBackend backend) => new(() =>
+    {
+        backend.Hold = false;
+        backend.Release();
+        time.Advance(TimeSpan.FromHours(1));
+    });
+
+    private sealed class AsyncDisposable(Action dispose) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            dispose();
+            return ValueTask.CompletedTask;
+        }
     }
 
     private BackendBatcher Batcher(ITraceBackend backend, BatcherOptions options, TimeProvider? time = null) =>
