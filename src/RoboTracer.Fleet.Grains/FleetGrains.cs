@@ -33,6 +33,7 @@ public static class FleetGrains
         silo.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(o.MinimumReminderPeriod.Ticks, tasks.ResumePeriod.Ticks)));
         silo.Services.TryAddSingleton(scene ?? new Scene.SceneMemoryOptions());
         silo.Services.AddOptions<EventSourcingOptions>();
+        silo.Services.TryAddSingleton(sp => new FleetMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         silo.Services.AddFleetSerialization();
         return silo;
     }

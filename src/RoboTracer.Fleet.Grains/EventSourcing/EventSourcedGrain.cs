@@ -61,6 +61,8 @@ public abstract class EventSourcedGrain<TState, TEvent> : JournaledGrain<TState,
     private readonly CancellationTokenSource _lifetime = new();
     private TState? _working;
     private ILogger? _logger;
+    private FleetMetrics? _metrics;
+    private string? _kind;
     private TimeProvider? _time;
     private Exception? _lastStoreError;
     private bool _stale;
@@ -92,6 +94,12 @@ public abstract class EventSourcedGrain<TState, TEvent> : JournaledGrain<TState,
     /// <summary>The grain's logger.</summary>
     protected ILogger Logger => _logger ??= ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(GetType());
 
+    /// <summary>The fleet's instruments (<see cref="FleetGrains.AddFleetGrains"/> registers them; null in a silo that did not).</summary>
+    protected FleetMetrics? Metrics => _metrics ??= ServiceProvider.GetService<FleetMetrics>();
+
+    /// <summary>The grain's kind in metrics: its class name without "Grain", e.g. <c>task</c>, <c>robot</c>, <c>scenememory</c>.</summary>
+    private string Kind => _kind ??= GetType().Name.Replace("Grain", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+
     /// <summary>Cancelled when this activation starts deactivating: pass it to work the grain starts in the background.</summary>
     protected CancellationToken ActivationLifetime => _lifetime.Token;
 
@@ -110,6 +118,12 @@ public abstract class EventSourcedGrain<TState, TEvent> : JournaledGrain<TState,
         ThrowIfStale();
         TransitionState(State, @event);
         _raised.Add(RaiseConditionalEvent(@event));
+        OnRaised(@event);
+    }
+
+    /// <summary>Called for each event this activation raises (not for those it replays), once its state has it.</summary>
+    protected virtual void OnRaised(TEvent @event)
+    {
     }
 
     /// <summary>Raises each event in order (<see cref="Raise"/>).</summary>
@@ -241,7 +255,9 @@ public abstract class EventSourcedGrain<TState, TEvent> : JournaledGrain<TState,
         {
             try
             {
+                var started = TimeProvider.System.GetTimestamp();
                 await _store.AppendAsync(StreamId, ExpectedVersion.Exact(expectedVersion), events);
+                Metrics?.Appended(Kind, events.Count, TimeProvider.System.GetElapsedTime(started));
                 _lastStoreError = null;
                 return true;
             }

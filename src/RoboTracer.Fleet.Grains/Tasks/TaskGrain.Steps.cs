@@ -108,6 +108,7 @@ public sealed partial class TaskGrain
             await DriveAsync();
             return;
         }
+        Dispatched(command.StepIndex);
         await WatchAsync(State.CurrentStep!, command.Trace, dispatch.SceneHints);
         await PrefetchNextTraceAsync(command.StepIndex);
         await DriveAsync();

@@ -42,6 +42,9 @@ public sealed class FleetHarness : IAsyncDisposable
 
     public FakeRobots Robots { get; } = new();
 
+    /// <summary>The grains' instruments, on a meter of this harness alone.</summary>
+    public FleetMetrics Metrics { get; } = new();
+
     public IEventStore Store { get; private set; }
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -130,6 +133,7 @@ public sealed class FleetHarness : IAsyncDisposable
         await StopClusterAsync();
         await Events.DisposeAsync();
         await _temp.DisposeAsync();
+        Metrics.Dispose();
     }
 
     private async Task<InProcessTestCluster> StartClusterAsync()
@@ -141,6 +145,7 @@ public sealed class FleetHarness : IAsyncDisposable
             silo.AddFleetGrains(RobotOptions, TaskOptions);
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton(store);
+            silo.Services.AddSingleton(Metrics);
             silo.Services.AddSingleton<IPlanner>(Planner);
             silo.Services.AddSingleton<ISpatialTracer>(Tracer);
             // The grains' clock only: the silo's own loops (membership, collection) keep real time.
