@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using RoboTracer.Fleet.EventStore.Retention;
 using RoboTracer.Fleet.EventStore.Serialization;
 
@@ -437,7 +438,7 @@ public abstract class EventStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task A_stream_read_as_of_a_position_or_a_time_is_its_history_up_to_then()
     {
-        var clock = new ManualClock(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
         var store = await OpenStoreAsync(new EventStoreOptions { TimeProvider = clock });
         await store.AppendAsync("task-8", ExpectedVersion.NoStream, [Created("task-8")]);
         var middle = await store.AppendAsync("task-8", ExpectedVersion.Exact(1), [Step("task-8", 1)]);
@@ -460,7 +461,7 @@ public abstract class EventStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Retention_archives_and_drops_only_finished_streams_older_than_the_minimum_age()
     {
-        var clock = new ManualClock(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var store = await OpenStoreAsync(new EventStoreOptions { TimeProvider = clock });
         await store.AppendAsync("task-done", ExpectedVersion.NoStream, [Created("task-done"), Step("task-done", 1), Finished("task-done")]);
         await store.AppendAsync("task-running", ExpectedVersion.NoStream, [Created("task-running"), Step("task-running", 1)]);
@@ -501,7 +502,7 @@ public abstract class EventStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Retention_never_reuses_the_positions_of_dropped_newest_events()
     {
-        var clock = new ManualClock(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var store = await OpenStoreAsync(new EventStoreOptions { TimeProvider = clock });
         await store.AppendAsync("task-a", ExpectedVersion.NoStream, [Created("task-a")]);
         var last = await store.AppendAsync("task-b", ExpectedVersion.NoStream, [Created("task-b"), Finished("task-b")]);

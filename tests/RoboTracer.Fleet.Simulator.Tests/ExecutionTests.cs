@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using RoboTracer.Fleet.Contracts.V1;
 using RoboTracer.Fleet.Simulator.Scenes;
 using RoboTracer.Fleet.Simulator.Tests.Infrastructure;
@@ -12,7 +13,7 @@ public sealed class ExecutionTests
     [Fact]
     public async Task A_trace_is_followed_in_time_and_the_object_ends_at_its_last_point()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new SteppingTimeProvider();
         await using var orchestrator = await FakeOrchestrator.StartAsync();
         await using var robot = RobotUnderTest.Start(orchestrator, RobotUnderTest.Settings() with { SpeedMetresPerSecond = 0.1 }, clock);
         var before = await orchestrator.Link.NextObservationAsync();
@@ -54,7 +55,7 @@ public sealed class ExecutionTests
     {
         // The clock stands still: the trace is under way, not done, until it is cancelled.
         await using var orchestrator = await FakeOrchestrator.StartAsync();
-        await using var robot = RobotUnderTest.Start(orchestrator, RobotUnderTest.Settings(), new ManualTimeProvider());
+        await using var robot = RobotUnderTest.Start(orchestrator, RobotUnderTest.Settings(), new FakeTimeProvider());
         var hello = await orchestrator.Link.NextHelloAsync();
         var before = await orchestrator.Link.NextObservationAsync();
         var trace = Traces.LiftAndShift(before, "red cup");
@@ -149,7 +150,7 @@ public sealed class ExecutionTests
     [Fact]
     public async Task CancelStep_stops_the_object_where_it_is_and_reports_cancelled()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new SteppingTimeProvider();
         await using var orchestrator = await FakeOrchestrator.StartAsync();
         await using var robot = RobotUnderTest.Start(orchestrator, RobotUnderTest.Settings() with { SpeedMetresPerSecond = 0.1 }, clock);
         var before = await orchestrator.Link.NextObservationAsync();
@@ -173,7 +174,7 @@ public sealed class ExecutionTests
     [Fact]
     public async Task A_replacement_trace_for_the_same_step_wins()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new SteppingTimeProvider();
         await using var orchestrator = await FakeOrchestrator.StartAsync();
         await using var robot = RobotUnderTest.Start(orchestrator, RobotUnderTest.Settings() with { SpeedMetresPerSecond = 0.1 }, clock);
         var before = await orchestrator.Link.NextObservationAsync();
@@ -245,7 +246,7 @@ public sealed class ExecutionTests
     [Fact]
     public async Task A_bad_replacement_leaves_the_running_trace_alone()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new SteppingTimeProvider();
         await using var orchestrator = await FakeOrchestrator.StartAsync();
         await using var robot = RobotUnderTest.Start(orchestrator, RobotUnderTest.Settings(), clock);
         var observation = await orchestrator.Link.NextObservationAsync();
@@ -266,7 +267,7 @@ public sealed class ExecutionTests
         (await orchestrator.Link.NextAsync(m => m.StepUpdate is { } u && Traces.IsTerminal(u.State), "a final StepUpdate")).StepUpdate;
 
     /// <summary>Fires the robot's next timer and reads the update it causes, until the step ends.</summary>
-    private static async Task<List<StepUpdate>> DriveToEndAsync(FakeOrchestrator orchestrator, ManualTimeProvider clock)
+    private static async Task<List<StepUpdate>> DriveToEndAsync(FakeOrchestrator orchestrator, SteppingTimeProvider clock)
     {
         var updates = new List<StepUpdate>();
         while (updates.Count == 0 || !Traces.IsTerminal(updates[^1].State))

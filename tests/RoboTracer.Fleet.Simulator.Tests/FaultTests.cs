@@ -28,7 +28,7 @@ public sealed class FaultTests
     [Fact]
     public async Task A_stall_goes_silent_then_fails_with_stall_after_the_timeout()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new SteppingTimeProvider();
         var settings = RobotUnderTest.Settings() with { Faults = new FaultRates { Stall = 1, StallTimeout = TimeSpan.FromSeconds(30) } };
         await using var orchestrator = await FakeOrchestrator.StartAsync();
         await using var robot = RobotUnderTest.Start(orchestrator, settings, clock);

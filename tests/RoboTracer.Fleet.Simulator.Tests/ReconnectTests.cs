@@ -49,7 +49,7 @@ public sealed class ReconnectTests
     [Fact]
     public async Task A_step_cut_off_by_a_restart_is_reported_failed_to_the_new_orchestrator()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new SteppingTimeProvider();
         var first = await FakeOrchestrator.StartAsync();
         var port = first.Port;
         // A manual clock freezes the step mid-way; reconnect delays are then fired by hand too.

@@ -92,7 +92,7 @@ public sealed class RobotLinkTests
     [Fact]
     public async Task A_heartbeat_during_a_step_names_the_step()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new SteppingTimeProvider();
         await using var orchestrator = await FakeOrchestrator.StartAsync(heartbeatIntervalMs: 1000);
         await using var robot = RobotUnderTest.Start(orchestrator, RobotUnderTest.Settings(), clock);
         var observation = await orchestrator.Link.NextObservationAsync();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using RoboTracer.Fleet.Domain.Geometry;
+using RoboTracer.Fleet.Domain.Planning;
 
 namespace RoboTracer.Fleet.Domain.Scene;
 
@@ -11,7 +12,7 @@ namespace RoboTracer.Fleet.Domain.Scene;
 /// and right); "in front of"/"behind" mean off its footprint on the side towards / away from the camera, along the table
 /// (the camera's position projected on the destination's ground plane); "next to"/"near"/"beside" mean off its
 /// footprint and within <see cref="NearDistance"/> of its edge. Other relations ("under", "between", …) are not judged
-/// here: where the trace ends stands for them.
+/// here: where the trace ends stands for them. Which words name which relation: <see cref="SpatialRelations"/>.
 /// </summary>
 public static class PlacementRelation
 {
@@ -31,32 +32,39 @@ public static class PlacementRelation
         var over = Math.Abs(local.X) <= (extent.X / 2) + Margin && Math.Abs(local.Y) <= (extent.Y / 2) + Margin;
         var where = $"the {placed.Label} ({placed.Id})";
         var of = $"the {destination.Label} ({destination.Id})";
-        switch (Normalize(direction))
+        if (string.IsNullOrWhiteSpace(direction))
         {
-            case null:
-                // Not below its bottom: an object in a bowl may sit lower than the bowl's centre.
-                return over && local.Z >= -extent.Z / 2 ? null : $"{where} is not on or in {of}: its centre is {Metres(Off(local, extent))} beyond the footprint's edge, {Metres(local.Z)} above {of}'s centre";
-            case "left":
-            case "right":
-                var left = Normalize(direction) == "left";
+            // Not below its bottom: an object in a bowl may sit lower than the bowl's centre.
+            return over && local.Z >= -extent.Z / 2 ? null : $"{where} is not on or in {of}: its centre is {Metres(Off(local, extent))} beyond the footprint's edge, {Metres(local.Z)} above {of}'s centre";
+        }
+        // Containment and support come as no direction (above). A direction that names them anyway ("on"), one that
+        // names a relation judged by where the trace ends ("under", "between") and unknown words are not judged.
+        // Every phrase of the shared table counts, in any case and spacing: "to the left side of", "left side of" and
+        // "to  the left of" are judged as left of. (Before the planner's words were shared here, this read fewer
+        // phrases and passed those three unjudged.)
+        var relation = SpatialRelations.Parse(direction);
+        switch (relation)
+        {
+            case SpatialRelation.LeftOf or SpatialRelation.RightOf:
+                var left = relation == SpatialRelation.LeftOf;
+                var side = left ? "left" : "right";
                 var dx = placed.Box.Center.X - destination.Box.Center.X;
                 if (over)
                 {
-                    return $"{where} is on {of}, not to its {Normalize(direction)}";
+                    return $"{where} is on {of}, not to its {side}";
                 }
-                return (left ? dx < 0 : dx > 0) ? null : $"{where} is {Metres(Math.Abs(dx))} to the {(dx < 0 ? "left" : "right")} of {of}, not to its {Normalize(direction)}";
-            case "front":
-            case "behind":
+                return (left ? dx < 0 : dx > 0) ? null : $"{where} is {Metres(Math.Abs(dx))} to the {(dx < 0 ? "left" : "right")} of {of}, not to its {side}";
+            case SpatialRelation.InFrontOf or SpatialRelation.Behind:
+                var front = relation == SpatialRelation.InFrontOf;
                 if (over)
                 {
-                    return $"{where} is on {of}, not {(Normalize(direction) == "front" ? "in front of" : "behind")} it";
+                    return $"{where} is on {of}, not {(front ? "in front of" : "behind")} it";
                 }
                 // Towards the camera along the destination's ground plane (its own x and y; z is up).
                 var camera = destination.Box.ToLocal(new Point3D(0, 0, 0));
                 var towards = (local.X * camera.X) + (local.Y * camera.Y);
-                var front = Normalize(direction) == "front";
                 return (front ? towards > 0 : towards < 0) ? null : $"{where} is {(towards > 0 ? "in front of" : "behind")} {of} (as the camera sees it), not {(front ? "in front of" : "behind")} it";
-            case "near":
+            case SpatialRelation.NextTo or SpatialRelation.Near:
                 if (over)
                 {
                     return $"{where} is on {of}, not next to it";
@@ -67,17 +75,6 @@ public static class PlacementRelation
                 return null;
         }
     }
-
-    private static string? Normalize(string? direction) => direction?.Trim().ToLowerInvariant() switch
-    {
-        null or "" => null,
-        "to the left of" or "left of" or "on the left of" => "left",
-        "to the right of" or "right of" or "on the right of" => "right",
-        "in front of" => "front",
-        "behind" or "in back of" => "behind",
-        "next to" or "near" or "beside" or "close to" => "near",
-        _ => "other",
-    };
 
     private static double Off(Point3D local, Point3D extent) =>
         Math.Max(0, Math.Max(Math.Abs(local.X) - (extent.X / 2), Math.Abs(local.Y) - (extent.Y / 2)));

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using RoboTracer.Fleet.Contracts.V1;
+using RoboTracer.Fleet.Domain.Planning;
 using RoboTracer.Fleet.Inference.Worker;
 
 namespace RoboTracer.Fleet.Inference.Backends;
@@ -12,7 +13,7 @@ namespace RoboTracer.Fleet.Inference.Backends;
 /// destination box or the hinted object it names last; "place it to the left/right of" sets it down beside the
 /// destination, else it goes on top. Deterministic: the same request gives the same trace.
 /// </summary>
-public sealed partial class GeometricBackend : ITraceBackend
+public sealed class GeometricBackend : ITraceBackend
 {
     /// <inheritdoc />
     public string Name => "geometric";
@@ -113,31 +114,38 @@ public sealed partial class GeometricBackend : ITraceBackend
     }
 
     /// <summary>
+    /// "it" and a phrase of a relation the backend places beside the destination (<see cref="SpatialRelations"/>'
+    /// words, longest first so "to the left of" wins over "left of"): whole words, any case and spacing.
+    /// </summary>
+    private static readonly Regex SidePattern = new(
+        @"\bit\s+(" + string.Join('|', SpatialRelations.Phrases
+            .Where(p => Side(p.Relation) != PlacementSide.On)
+            .Select(p => string.Join(@"\s+", p.Words.Select(Regex.Escape)))) + @")\b",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
+
+    /// <summary>
     /// Where the instruction sets the object down ("place it to the left of the plate", "put it in front of the bowl",
-    /// as the planners phrase a step); on the destination when it says nothing. "Next to", "beside", "near" and "close
-    /// to" go to its right. Only after "it": "the cup left of the bowl" in a description of which cup is meant says
-    /// nothing about where it goes.
+    /// as the planners phrase a step); on the destination when it says nothing. Only after "it": "the cup left of the
+    /// bowl" in a description of which cup is meant says nothing about where it goes.
     /// </summary>
     private static PlacementSide SideOf(string instruction)
     {
-        var match = SidePattern().Match(instruction);
-        if (!match.Success)
-        {
-            return PlacementSide.On;
-        }
-        var said = match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value;
-        var words = string.Join(' ', said.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return words switch
-        {
-            "left" => PlacementSide.Left,
-            "in front of" => PlacementSide.Front,
-            "behind" or "in back of" => PlacementSide.Behind,
-            _ => PlacementSide.Right,
-        };
+        var match = SidePattern.Match(instruction);
+        return match.Success && SpatialRelations.Parse(match.Groups[1].Value) is { } relation ? Side(relation) : PlacementSide.On;
     }
 
-    [GeneratedRegex(@"\bit\s+(?:(?:(?:to|on)\s+the\s+)?(left|right)\s+(?:side\s+)?of|(in\s+front\s+of|behind|in\s+back\s+of|next\s+to|beside|near|close\s+to))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex SidePattern();
+    /// <summary>
+    /// The side a relation puts the object on. "Next to", "beside", "near" and "close to" go to the destination's
+    /// right; relations the planner cannot place beside (on, in, under, between …) put it on the destination.
+    /// </summary>
+    private static PlacementSide Side(SpatialRelation relation) => relation switch
+    {
+        SpatialRelation.LeftOf => PlacementSide.Left,
+        SpatialRelation.RightOf or SpatialRelation.NextTo or SpatialRelation.Near => PlacementSide.Right,
+        SpatialRelation.InFrontOf => PlacementSide.Front,
+        SpatialRelation.Behind => PlacementSide.Behind,
+        _ => PlacementSide.On,
+    };
 
     /// <summary>
     /// The hints whose labels the instruction names, as whole words, in the order it names them; where labels overlap

@@ -62,17 +62,18 @@ internal static partial class ClauseParser
             {
                 return Motion(rest, objectEnd, sourceAt, sourceStart, p, relation: null, destinationAt: null, direction, there: false);
             }
-            foreach (var (relationWords, relation) in Lexicon.Relations)
+            // Longest phrase first; one that leaves no destination after it gives way to a shorter one that does.
+            foreach (var (relationWords, relation) in SpatialRelations.Phrases)
             {
-                if (Matches(rest, p, relationWords) && p + relationWords.Length < rest.Count)
+                if (Matches(rest, p, relationWords) && p + relationWords.Count < rest.Count)
                 {
-                    return Motion(rest, objectEnd, sourceAt, sourceStart, p, relation, p + relationWords.Length, direction: null, there: false);
+                    return Motion(rest, objectEnd, sourceAt, sourceStart, p, relation, p + relationWords.Count, direction: null, there: false);
                 }
             }
         }
         return Motion(rest, sourceAt ?? rest.Count, sourceAt, sourceStart, rest.Count, relation: null, destinationAt: null, direction: null, there: false);
 
-        ParsedClause Motion(List<string> words, int objectEnd, int? sourceMarker, int sourceFrom, int targetAt, Relation? relation, int? destinationAt, string? direction, bool there)
+        ParsedClause Motion(List<string> words, int objectEnd, int? sourceMarker, int sourceFrom, int targetAt, SpatialRelation? relation, int? destinationAt, string? direction, bool there)
         {
             var obj = StripTail(words[..Math.Min(objectEnd, words.Count)]);
             IReadOnlyList<string>? source = sourceMarker is null || sourceFrom >= targetAt ? null : StripTail(words[sourceFrom..targetAt]);
@@ -124,13 +125,13 @@ internal static partial class ClauseParser
         return null;
     }
 
-    private static bool Matches(IReadOnlyList<string> words, int at, string[] phrase)
+    private static bool Matches(IReadOnlyList<string> words, int at, IReadOnlyList<string> phrase)
     {
-        if (at + phrase.Length > words.Count)
+        if (at + phrase.Count > words.Count)
         {
             return false;
         }
-        for (var i = 0; i < phrase.Length; i++)
+        for (var i = 0; i < phrase.Count; i++)
         {
             if (words[at + i] != phrase[i])
             {

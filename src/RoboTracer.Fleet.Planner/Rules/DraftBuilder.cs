@@ -219,7 +219,7 @@ internal sealed class DraftBuilder(SceneSnapshot? scene)
     private sealed record Group(ParsedClause Parsed, List<string> Objects)
     {
         public string? Source { get; init; }
-        public Relation? Relation { get; init; }
+        public SpatialRelation? Relation { get; init; }
         public string? Destination { get; init; }
         public string? Direction { get; init; }
         public string? Tool { get; init; }

@@ -2,13 +2,11 @@ using RoboTracer.Fleet.Domain.Planning;
 
 namespace RoboTracer.Fleet.Planner.Rules;
 
-/// <summary>A spatial relation between the moved object and its destination, as the planner writes it.</summary>
-/// <param name="Text">The canonical words ("to the left of", "in", "on top of").</param>
-/// <param name="Direction">The step's <see cref="PlannedStep.Direction"/>: null for containment and support (in, on, into…) and plain "to".</param>
-/// <param name="AtText">How a success check says the object ends up ("in", "on", "at").</param>
-internal sealed record Relation(string Text, string? Direction, string AtText);
-
-/// <summary>The words the rule planner knows: verbs, connectors, fillers, relations and directions.</summary>
+/// <summary>
+/// The words the rule planner knows: verbs, connectors, fillers and directions. Relations before a destination ("to
+/// the left of", "in") are the domain's <see cref="SpatialRelations.Phrases"/>, shared with the step verifier and the
+/// geometric backend.
+/// </summary>
 internal static class Lexicon
 {
     /// <summary>Verbs at the start of a clause, by the action they name.</summary>
@@ -96,9 +94,6 @@ internal static class Lexicon
         "each", "every", "some", "any", "both", "one", "two", "three", "four", "five",
     };
 
-    /// <summary>Relations before a destination, longest first so "to the left of" wins over "to".</summary>
-    public static readonly IReadOnlyList<(string[] Words, Relation Relation)> Relations = BuildRelations();
-
     /// <summary>Where an object comes from: the text after these up to the relation is the source.</summary>
     public static readonly IReadOnlyList<string[]> SourceMarkers = [["out", "of"], ["off", "of"], ["from"], ["off"]];
 
@@ -143,65 +138,4 @@ internal static class Lexicon
 
     /// <summary>The verbs users can write, for messages.</summary>
     public static string KnownVerbs => "put, place, move, bring, take, pick up … and place, push, slide, wipe, clean, open, close, pour";
-
-    private static List<(string[] Words, Relation Relation)> BuildRelations()
-    {
-        var left = new Relation("to the left of", "to the left of", "to the left of");
-        var right = new Relation("to the right of", "to the right of", "to the right of");
-        var front = new Relation("in front of", "in front of", "in front of");
-        var behind = new Relation("behind", "behind", "behind");
-        var nextTo = new Relation("next to", "next to", "next to");
-        var near = new Relation("near", "near", "near");
-        var under = new Relation("under", "under", "under");
-        var above = new Relation("above", "above", "above");
-        var onTop = new Relation("on top of", null, "on top of");
-        var onto = new Relation("onto", null, "on");
-        var on = new Relation("on", null, "on");
-        var into = new Relation("into", null, "in");
-        var inside = new Relation("inside", null, "inside");
-        var @in = new Relation("in", null, "in");
-        var to = new Relation("to", null, "at");
-        var at = new Relation("at", null, "at");
-        List<(string[] Words, Relation Relation)> relations =
-        [
-            (["to", "the", "left", "side", "of"], left),
-            (["on", "the", "left", "side", "of"], left),
-            (["to", "the", "right", "side", "of"], right),
-            (["on", "the", "right", "side", "of"], right),
-            (["to", "the", "left", "of"], left),
-            (["on", "the", "left", "of"], left),
-            (["to", "the", "right", "of"], right),
-            (["on", "the", "right", "of"], right),
-            (["in", "front", "of"], front),
-            (["in", "back", "of"], behind),
-            (["on", "top", "of"], onTop),
-            (["inside", "of"], inside),
-            (["close", "to"], near),
-            (["next", "to"], nextTo),
-            (["left", "of"], left),
-            (["right", "of"], right),
-            (["in", "to"], into),
-            (["on", "to"], onto),
-            (["behind"], behind),
-            (["beside"], nextTo),
-            (["near"], near),
-            (["between"], new Relation("between", "between", "between")),
-            (["under"], under),
-            (["underneath"], under),
-            (["beneath"], under),
-            (["below"], new Relation("below", "below", "below")),
-            (["above"], above),
-            (["over"], new Relation("over", "over", "over")),
-            (["towards"], new Relation("towards", "towards", "closer to")),
-            (["toward"], new Relation("towards", "towards", "closer to")),
-            (["onto"], onto),
-            (["on"], on),
-            (["into"], into),
-            (["inside"], inside),
-            (["in"], @in),
-            (["at"], at),
-            (["to"], to),
-        ];
-        return relations;
-    }
 }

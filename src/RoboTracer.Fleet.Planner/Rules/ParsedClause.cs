@@ -19,7 +19,7 @@ internal sealed record ParsedClause(
     string Text,
     IReadOnlyList<string> Object,
     IReadOnlyList<string>? Source,
-    Relation? Relation,
+    SpatialRelation? Relation,
     IReadOnlyList<string>? Destination,
     string? Direction,
     IReadOnlyList<string>? Tool,

@@ -16,7 +16,7 @@ internal sealed record StepDraft(
     StepAction Action,
     string Object,
     string? Source,
-    Relation? Relation,
+    SpatialRelation? Relation,
     string? Destination,
     string? DirectionOnly,
     string? Tool,
@@ -24,7 +24,7 @@ internal sealed record StepDraft(
     string? Contents)
 {
     /// <summary>The step's <see cref="PlannedStep.Direction"/>.</summary>
-    public string? Direction => Relation is not null ? Relation.Direction : DirectionOnly;
+    public string? Direction => Relation is { } relation ? relation.Direction() : DirectionOnly;
 
     /// <summary>The instruction for the trace model, in RoboTracer's phrasing.</summary>
     public string TraceInstruction()
@@ -32,10 +32,10 @@ internal sealed record StepDraft(
         return Action switch
         {
             StepAction.PickAndPlace => Destination is not null
-                ? $"{Pick()} and {(Relation!.Text is "to" or "towards" ? "move" : "place")} it {Relation.Text} {Destination}"
+                ? $"{Pick()} and {(Relation is SpatialRelation.To or SpatialRelation.Towards ? "move" : "place")} it {Relation!.Value.Text()} {Destination}"
                 : $"{Pick()} and move it {DirectionOnly}",
             StepAction.Push => Destination is not null
-                ? $"push {Object} {Relation!.Text} {Destination}"
+                ? $"push {Object} {Relation!.Value.Text()} {Destination}"
                 : $"push {Object} {DirectionOnly}",
             StepAction.Wipe => $"wipe {Object} with {Tool}",
             StepAction.Open => $"open {Object}",
@@ -52,8 +52,8 @@ internal sealed record StepDraft(
     /// <summary>How the step is verified.</summary>
     public SuccessCheck SuccessCheck() => Action switch
     {
-        StepAction.PickAndPlace or StepAction.Push when Destination is not null && Relation!.Text != "towards"
-            => new SuccessCheck(SuccessCheckKind.ObjectAtDestination, $"{Object} is {Relation.AtText} {Destination}"),
+        StepAction.PickAndPlace or StepAction.Push when Destination is not null && Relation is not SpatialRelation.Towards
+            => new SuccessCheck(SuccessCheckKind.ObjectAtDestination, $"{Object} is {Relation!.Value.AtText()} {Destination}"),
         StepAction.PickAndPlace or StepAction.Push when Destination is not null
             => new SuccessCheck(SuccessCheckKind.ObjectMoved, $"{Object} has moved towards {Destination}"),
         StepAction.PickAndPlace or StepAction.Push
@@ -65,10 +65,10 @@ internal sealed record StepDraft(
         _ => throw new InvalidOperationException($"Unknown action {Action}."),
     };
 
-    private string PourRelation() => Relation?.Text switch
+    private string PourRelation() => Relation switch
     {
-        null or "in" or "inside" or "to" or "at" => "into",
-        "on" => "onto",
-        var text => text,
+        null or SpatialRelation.In or SpatialRelation.Inside or SpatialRelation.To or SpatialRelation.At => "into",
+        SpatialRelation.On => "onto",
+        { } relation => relation.Text(),
     };
 }

@@ -54,6 +54,33 @@ public sealed class PlacementRelationTests
         Assert.Equal("the red cup (cup-1) is 0.30 m to the right of the white plate (plate-1), not to its left", PlacementRelation.Problem("to the left of", cup, Plate));
     }
 
+    [Theory]
+    [InlineData("to the left of")]
+    [InlineData("on the left of")]
+    [InlineData("Left  of")]
+    // Judged since the verifier reads SpatialRelations' table; before, it passed these whatever the placement.
+    [InlineData("to the left side of")]
+    [InlineData("left side of")]
+    public void Every_phrase_of_left_of_is_judged_as_left_of(string direction)
+    {
+        var cup = Box("cup-1", "red cup", new Point3D(0.3, 0, 0.5), new Point3D(0.06, 0.06, 0.1));
+
+        Assert.Equal("the red cup (cup-1) is 0.30 m to the right of the white plate (plate-1), not to its left", PlacementRelation.Problem(direction, cup, Plate));
+    }
+
+    [Theory]
+    [InlineData("under")]
+    [InlineData("between")]
+    [InlineData("on")]
+    [InlineData("upon")]
+    public void A_direction_naming_no_judged_relation_is_not_judged(string direction)
+    {
+        var cup = Box("cup-1", "red cup", new Point3D(1.0, 0, 0.5), new Point3D(0.06, 0.06, 0.1));
+
+        Assert.NotNull(PlacementRelation.Problem(null, cup, Plate));
+        Assert.Null(PlacementRelation.Problem(direction, cup, Plate));
+    }
+
     private static SceneObjectState Box(string id, string label, Point3D at, Point3D extent) =>
         new(id, label, new OrientedBox3D(at, extent, Rotation3D.Identity), 0.9, DateTimeOffset.UnixEpoch);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using RoboTracer.Fleet.EventStore.GroupCommit;
 using RoboTracer.Fleet.EventStore.Postgres;
@@ -88,8 +89,9 @@ public sealed class PostgresEventStoreContractTests(PostgresFixture fixture) : E
     [Fact]
     public async Task After_another_node_moves_the_head_a_pipelined_writer_plans_again_and_goes_on_in_order()
     {
-        // a's clock moves only when the test moves it, so its pause after a plan that did not hold lasts until then.
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        // a's clock moves only when the test moves it (FakeTimeProvider's timestamps, which the writer times its pauses
+        // with, move with its time), so its pause after a plan that did not hold lasts until then.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var a = (PostgresEventStore)await OpenStoreAsync(new EventStoreOptions { TimeProvider = clock });
         var b = await OpenStoreAsync();
         await a.AppendAsync("a-0", ExpectedVersion.NoStream, [TestEvents.Moved("a", 0)]);
@@ -116,7 +118,7 @@ public sealed class PostgresEventStoreContractTests(PostgresFixture fixture) : E
     [Fact]
     public async Task While_another_node_keeps_writing_a_writer_stays_one_batch_at_a_time_instead_of_colliding_again()
     {
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var a = (PostgresEventStore)await OpenStoreAsync(new EventStoreOptions { TimeProvider = clock });
         var b = await OpenStoreAsync();
         await a.AppendAsync("a-0", ExpectedVersion.NoStream, [TestEvents.Moved("a", 0)]);
@@ -234,7 +236,7 @@ public sealed class PostgresEventStoreContractTests(PostgresFixture fixture) : E
     [Fact]
     public async Task A_stream_dropped_by_retention_starts_again_at_version_one_for_a_writer_that_knew_it()
     {
-        var clock = new ManualClock(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var store = await OpenStoreAsync(new EventStoreOptions { TimeProvider = clock });
         await store.AppendAsync("task-1", ExpectedVersion.NoStream, [Created("task-1"), Finished("task-1")]);
         clock.Advance(TimeSpan.FromDays(2));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using RoboTracer.Fleet.EventStore;
 using RoboTracer.Fleet.Grains.EventSourcing;
@@ -124,7 +125,7 @@ public sealed class EventSourcedGrainTests : IAsyncLifetime
     public async Task Events_raised_on_a_timer_tick_are_appended()
     {
         var probe = new CounterProbe();
-        var clock = new FakeClock();
+        var clock = new FakeTimeProvider();
         var cluster = await StartAsync(_store, probe, clock: clock);
         var counter = Counter(cluster, "c");
         await counter.AddOnTimerAsync(3, TimeSpan.FromSeconds(5));
@@ -148,7 +149,7 @@ public sealed class EventSourcedGrainTests : IAsyncLifetime
         }
     }
 
-    private async Task<InProcessTestCluster> StartAsync(IEventStore store, CounterProbe probe, TimeSpan? writeTimeout = null, FakeClock? clock = null)
+    private async Task<InProcessTestCluster> StartAsync(IEventStore store, CounterProbe probe, TimeSpan? writeTimeout = null, FakeTimeProvider? clock = null)
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using RoboTracer.Fleet.Domain.Geometry;
 using RoboTracer.Fleet.Domain.Ids;
 using RoboTracer.Fleet.Domain.Robots;
@@ -34,7 +35,7 @@ public sealed class FleetHarness : IAsyncDisposable
         Events = new EventLog(store);
     }
 
-    public FakeClock Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = new();
 
     public FakePlanner Planner { get; } = new();
 
