@@ -1,9 +1,11 @@
 namespace RoboTracer.Fleet.Inference.Tests.Batching;
 
 /// <summary>
-/// A clock that moves only when told (Microsoft.Extensions.TimeProvider.Testing does not restore here, DESIGN.md
-/// §2). Timers fire, in due order, when <see cref="Advance"/> passes their due time; <see cref="WhenTimerAsync"/>
-/// lets a test wait until the code under test has scheduled one, so a simulation needs no sleeps.
+/// A clock that moves only when told. Timers fire, in due order, when <see cref="Advance"/> passes their due time;
+/// <see cref="WhenTimerAsync"/> lets a test wait until the code under test has scheduled one, so a simulation needs no
+/// sleeps. Kept beside FakeTimeProvider (which the other test projects use) for that wait and for stepping from timer
+/// to timer: FakeTimeProvider keeps its timers to itself. The simulator's tests wrap FakeTimeProvider for the same
+/// need (SteppingTimeProvider); sharing one such wrapper is the next step.
 /// </summary>
 internal sealed class ManualTimeProvider : TimeProvider
 {
