@@ -71,6 +71,9 @@ internal static class FleetBenchmarkCommand
             results.Add(result);
             progress.Report($"round {round}/{rounds}: overhead p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms (with model time {result.WithModelP50Ms:0.00} / {result.WithModelP99Ms:0.00}); {result.EventsPerSecond:0} events/s; lost {result.Lost} of {result.Expected}; "
                 + $"orchestrator {result.OrchestratorCores:0.00} cores, PostgreSQL {result.PostgresCores:0.00}, robots+pool {result.BenchCores:0.00}, others {result.ForeignCores:0.00}; peak RSS {result.PeakRssMb:0} MB");
+            progress.Report($"round {round}/{rounds}: inside the orchestrator (p50 / p99 ms, count): "
+                + string.Join(", ", result.Hops.Where(h => h.Value.Length > 0).OrderBy(h => h.Key, StringComparer.Ordinal)
+                    .Select(h => $"{h.Key} {Stats.Percentile<double>(h.Value, 50):0.00} / {Stats.Percentile<double>(h.Value, 99):0.00} ({h.Value.Length})")));
         }
 
         var p99 = Stats.Median(results.Select(r => r.P99Ms));
@@ -111,6 +114,9 @@ internal static class FleetBenchmarkCommand
                 ["decide"] = Math.Round(Stats.Median(results.Select(r => r.DecideP99Ms)), 2),
                 ["trace"] = Math.Round(Stats.Median(results.Select(r => r.TraceP99Ms)), 2),
             },
+            // Inside the orchestrator, by its own instruments: each durable append by grain kind, and the overhead from
+            // the report at the link to the next trace taken by the robot (the bench's overhead less the network).
+            ["orchestrator_hops_ms"] = HopsReport(results),
             ["cpu_cores"] = new JsonObject
             {
                 ["orchestrator"] = Math.Round(Stats.Median(results.Select(r => r.OrchestratorCores)), 2),
@@ -160,6 +166,7 @@ internal static class FleetBenchmarkCommand
             await using var store = await PostgresEventStore.OpenAsync(connectionString, schema: schema, cancellationToken: cancellationToken);
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{orchestrator.HttpPort}"), Timeout = TimeSpan.FromSeconds(120) };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiToken);
+            var probes = orchestrators.Select(o => new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{o.HttpPort}"), Timeout = TimeSpan.FromSeconds(30) }).ToList();
 
             var random = new Random(round);
             var draws = new Lock();
@@ -203,6 +210,8 @@ internal static class FleetBenchmarkCommand
                     ? orchestratorIds
                     : [.. orchestratorIds, .. ProcessTree.Children(postgres.Value).Prepend(postgres.Value)]);
                 var head = await store.GetHeadPositionAsync(cancellationToken);
+                // The orchestrators' own per-hop values: what the warm-up left is dropped here.
+                await GrainMetricsProbe.TakeAsync(probes, cancellationToken);
                 var before = cpu.Take();
                 var taskIds = await SubmitAsync(http, robots, steps, cancellationToken);
                 var started = before.Timestamp;
@@ -220,6 +229,7 @@ internal static class FleetBenchmarkCommand
                     await ReportUnfinishedAsync(http, taskIds, progress, round, cancellationToken);
                 }
                 var after = cpu.Take();
+                var hops = await GrainMetricsProbe.TakeAsync(probes, cancellationToken);
                 var usage = CpuWatch.Between(before, after);
                 var seconds = Stopwatch.GetElapsedTime(started, after.Timestamp).TotalSeconds;
                 var memory = orchestratorIds.Select(ProcessTree.Memory).ToList();
@@ -270,6 +280,7 @@ internal static class FleetBenchmarkCommand
                     OrchestratorUsPerStep = stepCount == 0 ? 0 : orchestratorCores * seconds * 1e6 / stepCount,
                     PeakRssMb = peakRss / 1024.0 / 1024,
                     RssMb = rss / 1024.0 / 1024,
+                    Hops = hops,
                 };
             }
             finally
@@ -277,6 +288,10 @@ internal static class FleetBenchmarkCommand
                 foreach (var channel in channels)
                 {
                     channel.Dispose();
+                }
+                foreach (var probe in probes)
+                {
+                    probe.Dispose();
                 }
             }
         }
@@ -288,6 +303,23 @@ internal static class FleetBenchmarkCommand
             }
             File.Delete(settingsPath);
         }
+    }
+
+    /// <summary>Per hop: the medians over the rounds of its p50 and p99, and its count per round.</summary>
+    private static JsonObject HopsReport(IReadOnlyList<RoundResult> results)
+    {
+        var report = new JsonObject();
+        foreach (var hop in results.SelectMany(r => r.Hops.Keys).Distinct().Order(StringComparer.Ordinal))
+        {
+            var rounds = results.Where(r => r.Hops.TryGetValue(hop, out var v) && v.Length > 0).Select(r => r.Hops[hop]).ToList();
+            report[hop] = new JsonObject
+            {
+                ["p50"] = Math.Round(Stats.Median(rounds.Select(v => Stats.Percentile(v, 50))), 2),
+                ["p99"] = Math.Round(Stats.Median(rounds.Select(v => Stats.Percentile(v, 99))), 2),
+                ["count"] = Math.Round(Stats.Median(rounds.Select(v => (double)v.Length))),
+            };
+        }
+        return report;
     }
 
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
@@ -495,5 +527,8 @@ internal static class FleetBenchmarkCommand
         public double OrchestratorUsPerStep { get; init; }
         public double PeakRssMb { get; init; }
         public double RssMb { get; init; }
+
+        /// <summary>Values in ms by hop, sorted, from the orchestrators' instruments (<see cref="GrainMetricsProbe"/>).</summary>
+        public Dictionary<string, double[]> Hops { get; init; } = [];
     }
 }

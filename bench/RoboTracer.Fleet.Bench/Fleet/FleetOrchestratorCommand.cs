@@ -37,8 +37,10 @@ internal static class FleetOrchestratorCommand
         builder.Logging.AddFilter(level => level >= LogLevel.Warning);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.AddFleetOrchestrator();
+        using var probe = new GrainMetricsProbe();
         await using var app = builder.Build();
         app.MapFleetOrchestrator();
+        probe.Map(app);
         await app.StartAsync(cancellationToken);
         // Configuration orders the endpoints by name, Grpc before Http, and Kestrel binds them in that order.
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a).Port).ToList();
