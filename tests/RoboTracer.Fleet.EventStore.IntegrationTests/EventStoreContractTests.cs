@@ -70,6 +70,41 @@ public abstract class EventStoreContractTests : IAsyncLifetime
         Assert.Equal([1.0, 2.0, 3.0], xs);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(300)]
+    public async Task An_append_of_any_size_reads_back_as_written_and_its_retry_is_recognised(int count)
+    {
+        // Sizes on both sides of PostgreSQL's insert-with-the-commit limit (16 rows; bigger batches are copied).
+        var store = await OpenStoreAsync();
+        EventData Event(int i, string? key) => TestEvents.Serializer.Serialize(new TaskCreated("task-big", $"pick up the cup nº{i} \"quoted\" — ✓"), key);
+        var keyed = Enumerable.Range(0, count).Select(i => Event(i, $"key-{i}")).ToList();
+        var unkeyed = Enumerable.Range(count, count).Select(i => Event(i, null)).ToList();
+        await store.AppendAsync("robot-0", ExpectedVersion.NoStream, [TestEvents.Moved("robot-0", 1)]);
+
+        var appended = await store.AppendAsync("task-big", ExpectedVersion.NoStream, keyed);
+        var retried = await store.AppendAsync("task-big", ExpectedVersion.NoStream, keyed);
+        await store.AppendAsync("task-big", ExpectedVersion.Exact(count), unkeyed);
+
+        Assert.Equal((1L, (long)count, 2L, count + 1L), (appended.FirstVersion, appended.LastVersion, appended.FirstPosition, appended.LastPosition));
+        Assert.True(retried.AlreadyAppended);
+        var read = new List<RecordedEvent>();
+        await foreach (var e in store.ReadStreamAsync("task-big"))
+        {
+            read.Add(e);
+        }
+        Assert.Equal(Enumerable.Range(1, 2 * count).Select(v => (long)v), read.Select(e => e.Version));
+        Assert.Equal(Enumerable.Range(2, 2 * count).Select(p => (long)p), read.Select(e => e.Position));
+        Assert.Equal(keyed.Concat(unkeyed).Select(e => e.IdempotencyKey), read.Select(e => e.IdempotencyKey));
+        Assert.Equal(keyed.Concat(unkeyed).Select(e => e.EventType), read.Select(e => e.EventType));
+        Assert.Equal(
+            Enumerable.Range(0, 2 * count).Select(i => $"pick up the cup nº{i} \"quoted\" — ✓"),
+            read.Select(e => TestEvents.Serializer.Deserialize<TaskCreated>(e).Instruction));
+        Assert.All(read.Zip(read.Skip(1)), pair => Assert.True(pair.Second.RecordedAt >= pair.First.RecordedAt));
+    }
+
     [Fact]
     public async Task Two_writers_with_the_same_expected_version_one_wins_and_the_other_gets_the_actual_version()
     {
