@@ -70,10 +70,7 @@ public sealed class BackendBatcherTests : IDisposable
         await using var batcher = Batcher(backend, new BatcherOptions { MaxBatchSize = 4, MaxQueueDelay = TimeSpan.FromMilliseconds(10) }, time);
         // Should a window stay open after a failed assertion, disposing must not wait for a clock nobody moves.
         await using var unstick = Unstick(time, backend);
-        var first = batcher.TraceAsync(TestInputs.Job("a"), () => false, default);
-        await time.WhenTimerAsync().WaitAsync(Generous);
-        time.Advance(TimeSpan.FromMilliseconds(10));
-        await backend.NextBatchAsync();
+        var first = await StartLoneBatchAsync(batcher, time, backend, "a");
         // "b" and "c" queue while "a" runs, and wait there longer than the delay.
         var rest = new[] { "b", "c" }.Select(id => batcher.TraceAsync(TestInputs.Job(id), () => false, default)).ToList();
         time.Advance(TimeSpan.FromMilliseconds(15));
@@ -95,10 +92,7 @@ public sealed class BackendBatcherTests : IDisposable
         await using var batcher = Batcher(backend, new BatcherOptions { MaxBatchSize = 4, MaxQueueDelay = TimeSpan.FromMilliseconds(10) }, time);
         // Should a window stay open after a failed assertion, disposing must not wait for a clock nobody moves.
         await using var unstick = Unstick(time, backend);
-        var first = batcher.TraceAsync(TestInputs.Job("a"), () => false, default);
-        await time.WhenTimerAsync().WaitAsync(Generous);
-        time.Advance(TimeSpan.FromMilliseconds(10));
-        await backend.NextBatchAsync();
+        var first = await StartLoneBatchAsync(batcher, time, backend, "a");
         var second = batcher.TraceAsync(TestInputs.Job("b"), () => false, default);
         time.Advance(TimeSpan.FromMilliseconds(6));
 
@@ -341,6 +335,16 @@ public sealed class BackendBatcherTests : IDisposable
         var ex = Assert.Throws<ArgumentException>(() => Batcher(new RecordingBackend(), new BatcherOptions { MaxBatchSize = 0 }));
 
         Assert.Contains("MaxBatchSize is 0; it must be at least 1.", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Queues <paramref name="id"/> on an idle batcher and lets its window run out: it runs alone, held by the backend.</summary>
+    private static async Task<Task<TraceResponse>> StartLoneBatchAsync(BackendBatcher batcher, ManualTimeProvider time, RecordingBackend backend, string id)
+    {
+        var job = batcher.TraceAsync(TestInputs.Job(id), () => false, default);
+        await time.WhenTimerAsync().WaitAsync(Generous);
+        time.AdvanceToNextTimer();
+        await backend.NextBatchAsync();
+        return job;
     }
 
     /// <summary>On disposal (before the batcher's, declared after it): frees held batches and runs out every window.</summary>
