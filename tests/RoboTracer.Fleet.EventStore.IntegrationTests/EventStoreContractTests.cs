@@ -77,7 +77,6 @@ public abstract class EventStoreContractTests : IAsyncLifetime
     [InlineData(300)]
     public async Task An_append_of_any_size_reads_back_as_written_and_its_retry_is_recognised(int count)
     {
-        // Sizes on both sides of PostgreSQL's insert-with-the-commit limit (16 rows; bigger batches are copied).
         var store = await OpenStoreAsync();
         EventData Event(int i, string? key) => TestEvents.Serializer.Serialize(new TaskCreated("task-big", $"pick up the cup nº{i} \"quoted\" — ✓"), key);
         var keyed = Enumerable.Range(0, count).Select(i => Event(i, $"key-{i}")).ToList();

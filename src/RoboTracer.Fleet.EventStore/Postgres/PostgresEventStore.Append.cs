@@ -13,15 +13,6 @@ public sealed partial class PostgresEventStore
     /// </summary>
     private const int PipelineDepth = 3;
 
-    /// <summary>
-    /// A batch of at most this many rows is inserted in the commit's round trip instead of a binary COPY of its own:
-    /// a COPY costs two round trips (start, then data and end) before the commit, which is what a lone append waits
-    /// for when the fleet is not busy (<c>bench fleet</c> at 10 robots: ~2 ms per grain append, three appends on a
-    /// step's path). Bigger batches, which only come under load, keep the COPY, which then overlaps the previous
-    /// batch's commit.
-    /// </summary>
-    private const int InsertWithCommitRows = 16;
-
     // A batch in the pipeline waits at most this long for a lock (the head row, or a row another transaction is
     // inserting under the same key). Such waits normally last a commit; a longer one can be a wait that PostgreSQL
     // cannot see through (our batch waiting, in this process, for the batch before it, which waits for a lock the
@@ -90,8 +81,8 @@ public sealed partial class PostgresEventStore
     }
 
     /// <summary>
-    /// One batch, one transaction: BEGIN + what the plan needs; binary COPY; advance the head + NOTIFY + COMMIT, sent
-    /// once the previous batch settled. A small batch's rows go with the commit instead of a COPY (two round trips). Called by the group-commit loop, up to
+    /// One batch, one transaction, three round trips: BEGIN + what the plan needs; binary COPY; advance the head +
+    /// NOTIFY + COMMIT, sent once the previous batch settled. Called by the group-commit loop, up to
     /// <see cref="PipelineDepth"/> at a time.
     /// </summary>
     async Task<BatchPlan> IBatchWriter.WriteBatchAsync(IReadOnlyList<AppendRequest> batch, BatchTurn turn)
@@ -116,8 +107,7 @@ public sealed partial class PostgresEventStore
             var after = plan.Rows.Count == 0 ? basis : new Head(plan.HeadPosition, plan.HeadTime, Random.Shared.NextInt64());
             var number = RememberPlan(plan, basis, after, plannedBehind is not null, outcome.Task);
             turn.Planned();
-            var insertWithCommit = plan.Rows.Count <= InsertWithCommitRows;
-            if (plan.Rows.Count > 0 && !insertWithCommit)
+            if (plan.Rows.Count > 0)
             {
                 await CopyRowsAsync(connection, plan.Rows);
             }
@@ -157,10 +147,6 @@ public sealed partial class PostgresEventStore
                     new("COMMIT"),
                 },
             };
-            if (insertWithCommit)
-            {
-                commit.BatchCommands.Insert(0, InsertRowsCommand(plan.Rows));
-            }
             await commit.ExecuteNonQueryAsync();
             _writerConnections.Add(connection);
             Committed(number, plan);
@@ -506,26 +492,6 @@ public sealed partial class PostgresEventStore
         }
         await importer.CompleteAsync();
     }
-
-    /// <summary>The rows as one INSERT (<see cref="InsertWithCommitRows"/>), the same columns <see cref="CopyRowsAsync"/> writes.</summary>
-    private NpgsqlBatchCommand InsertRowsCommand(List<RecordedEvent> rows) => new($"""
-        INSERT INTO {_names.Events} (position, stream_id, version, event_type, data, idempotency_key, recorded_at)
-        SELECT r.position, r.stream_id, r.version, r.event_type, r.data::jsonb, r.idempotency_key, r.recorded_at
-        FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
-            AS r(position, stream_id, version, event_type, data, idempotency_key, recorded_at)
-        """)
-    {
-        Parameters =
-        {
-            new() { Value = rows.Select(r => r.Position).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
-            new() { Value = rows.Select(r => r.StreamId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-            new() { Value = rows.Select(r => r.Version).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
-            new() { Value = rows.Select(r => r.EventType).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-            new() { Value = rows.Select(r => System.Text.Encoding.UTF8.GetString(r.Data.Span)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-            new() { Value = rows.Select(r => r.IdempotencyKey).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-            new() { Value = rows.Select(r => r.RecordedAt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
-        },
-    };
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
     {
