@@ -159,8 +159,7 @@ internal sealed class FleetApp : IAsyncDisposable
     }
 
     /// <summary>The pid DCP started for a replica (<c>dotnet run --no-build</c> for a project), from its snapshot.</summary>
-    public static int? LauncherPid(CustomResourceSnapshot snapshot) =>
-        snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid ? Convert.ToInt32(pid, CultureInfo.InvariantCulture) : null;
+    public static int? LauncherPid(CustomResourceSnapshot snapshot) => ServiceProcess.LauncherPid(snapshot);
 
     /// <summary>
     /// The service's own process under the launcher DCP started (<c>dotnet run --no-build</c> runs the service as its
