@@ -30,7 +30,10 @@ internal static class PoolWorkerCommands
                 }
                 // Marked before the signal: the exit may be reported before this method returns.
                 context.Services.GetRequiredService<DrainedWorkers>().Mark(context.ResourceName, process.Launcher);
-                process.Terminate();
+                if (process.Terminate() is { } error)
+                {
+                    return Task.FromResult(CommandResults.Failure($"could not send SIGTERM to {context.ResourceName} (pid {process.Service}): {error}; if it exited meanwhile, its state says so"));
+                }
                 context.Services.GetRequiredService<ILoggerFactory>().CreateLogger(FleetLifecycle.LoggerCategory)
                     .LogInformation("{Resource}: draining (SIGTERM to pid {Pid}); it stays stopped until Start", context.ResourceName, process.Service);
                 return Task.FromResult(CommandResults.Success());

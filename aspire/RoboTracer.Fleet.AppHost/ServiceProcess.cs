@@ -34,14 +34,9 @@ internal readonly partial record struct ServiceProcess(int Launcher, int Service
     /// <summary>SIGKILL to the service: no handler runs, as in a crash.</summary>
     public void Kill() => System.Diagnostics.Process.GetProcessById(Service).Kill();
 
-    /// <summary>SIGTERM to the service: the host's graceful shutdown runs (a pool worker drains).</summary>
-    public void Terminate()
-    {
-        if (SendSignal(Service, SigTerm) != 0)
-        {
-            throw new InvalidOperationException($"kill({Service}, SIGTERM) failed with errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
+    /// <summary>SIGTERM to the service: the host's graceful shutdown runs (a pool worker drains). Null when sent, else what failed.</summary>
+    public string? Terminate() =>
+        SendSignal(Service, SigTerm) == 0 ? null : $"kill() failed with errno {Marshal.GetLastPInvokeError()}";
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int SendSignal(int pid, int signal);
