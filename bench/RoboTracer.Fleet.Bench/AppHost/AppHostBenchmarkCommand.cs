@@ -89,6 +89,7 @@ internal static class AppHostBenchmarkCommand
             result.Json["cold_build_s"] = Math.Round(cold.BuildSeconds, 1);
             result.Json["cold_healthy_s"] = Math.Round(cold.HealthySeconds, 1);
             result.Json["cold_others_cores"] = Math.Round(cold.OthersCores, 2);
+            result.Json["cold_healthy_at_s"] = HealthyAt([cold]);
             return result;
         }
         finally
@@ -131,6 +132,7 @@ internal static class AppHostBenchmarkCommand
             ["warm_build_s"] = Math.Round(Stats.Median(warm.Select(r => r.BuildSeconds)), 1),
             ["warm_healthy_s"] = Math.Round(healthy, 1),
             ["warm_others_cores_max"] = Math.Round(warm.Max(r => r.OthersCores), 2),
+            ["warm_healthy_at_s"] = HealthyAt(warm),
             ["per_run"] = new JsonObject
             {
                 ["warm_total_s"] = Stats.PerRun(warm.Select(r => r.TotalSeconds), 1),
@@ -138,6 +140,20 @@ internal static class AppHostBenchmarkCommand
             },
         };
         return new StoreResult(json, total, healthy);
+    }
+
+    /// <summary>Per resource, the median of when it became healthy (seconds after dotnet run), in the order they did.</summary>
+    private static JsonObject HealthyAt(List<AppHostRun> runs)
+    {
+        var medians = runs.SelectMany(r => r.HealthyAt.Keys).Distinct(StringComparer.Ordinal)
+            .Select(name => (name, Seconds: Stats.Median(runs.Where(r => r.HealthyAt.ContainsKey(name)).Select(r => r.HealthyAt[name]))))
+            .OrderBy(r => r.Seconds);
+        var json = new JsonObject();
+        foreach (var (name, seconds) in medians)
+        {
+            json[name] = Math.Round(seconds, 1);
+        }
+        return json;
     }
 
     private static async Task GitCloneAsync(string source, string target, CancellationToken cancellationToken)

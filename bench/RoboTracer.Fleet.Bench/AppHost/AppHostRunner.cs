@@ -32,6 +32,7 @@ internal static partial class AppHostRunner
         start.Environment.Remove("ConnectionStrings__fleetdb");
         var cpu = new CpuWatch(() => []);
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var healthyAt = new System.Collections.Concurrent.ConcurrentDictionary<string, double>(StringComparer.Ordinal);
         var healthy = new TaskCompletionSource<(double Seconds, long At)>(TaskCreationOptions.RunContinuationsAsynchronously);
         var before = cpu.Take();
         var started = Stopwatch.GetTimestamp();
@@ -44,6 +45,10 @@ internal static partial class AppHostRunner
                 return;
             }
             output.Enqueue(line);
+            if (ResourceHealthyLine().Match(line) is { Success: true } resource)
+            {
+                healthyAt.TryAdd(resource.Groups[1].Value, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            }
             if (HealthyLine().Match(line) is { Success: true } match)
             {
                 healthy.TrySetResult((double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), Stopwatch.GetTimestamp()));
@@ -67,7 +72,8 @@ internal static partial class AppHostRunner
             var usage = CpuWatch.Between(before, cpu.Take());
             var store = output.Select(l => StoreLine().Match(l)).FirstOrDefault(m => m.Success)?.Groups[1].Value ?? "unknown";
             progress.Report($"every resource healthy after {Stopwatch.GetElapsedTime(started, at).TotalSeconds:0.0} s from dotnet run, {seconds:0.0} s from the AppHost's start; store {store}; others used {usage.ForeignCores:0.00} cores");
-            return new AppHostRun(Stopwatch.GetElapsedTime(started, at).TotalSeconds, seconds, store, usage.ForeignCores);
+            progress.Report("  healthy at (s after dotnet run): " + string.Join(", ", healthyAt.OrderBy(r => r.Value).Select(r => $"{r.Key} {r.Value:0.0}")));
+            return new AppHostRun(Stopwatch.GetElapsedTime(started, at).TotalSeconds, seconds, store, usage.ForeignCores, healthyAt.ToDictionary(StringComparer.Ordinal));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -118,6 +124,9 @@ internal static partial class AppHostRunner
 
     [GeneratedRegex(@"every resource is healthy after (\d+(?:\.\d+)?) s")]
     private static partial Regex HealthyLine();
+
+    [GeneratedRegex(@"^\s*(\S+) is healthy \(pid ")]
+    private static partial Regex ResourceHealthyLine();
 
     [GeneratedRegex(@"the fleet is up: fleet dashboard \S+, store (.+)$")]
     private static partial Regex StoreLine();
