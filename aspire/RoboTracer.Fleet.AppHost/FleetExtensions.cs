@@ -38,13 +38,14 @@ internal static class FleetExtensions
         _ => null,
     };
 
-    /// <summary>One inference pool worker: its own resource, so the orchestrator's pool client sees and balances each one.</summary>
+    /// <summary>One inference pool worker: its own resource, so the orchestrator's pool client sees and balances each one; Drain in the dashboard.</summary>
     public static IResourceBuilder<ProjectResource> AddPoolWorker(this IDistributedApplicationBuilder builder, string name, AppHostOptions options)
     {
         var worker = builder.AddProject<Projects.RoboTracer_Fleet_Inference>(name)
             .WithFleetHttpEndpoint()
             .WithFleetGrpcEndpoint()
             .WithHttpHealthCheck("/health", endpointName: FleetEndpoints.Http)
+            .WithDrainCommand()
             .WithRestartOnCrash();
         return options.Backend is { } backend ? worker.WithEnvironment("Inference__DefaultBackend", backend) : worker;
     }

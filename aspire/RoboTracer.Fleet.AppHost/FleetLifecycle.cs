@@ -9,7 +9,7 @@ namespace RoboTracer.Fleet.AppHost;
 /// <summary>What the AppHost does around the resources: says where the fleet is, submits the demo task, stops after --duration, and the dashboard's commands.</summary>
 internal static class FleetLifecycle
 {
-    private const string LoggerCategory = "RoboTracer.Fleet.AppHost";
+    public const string LoggerCategory = "RoboTracer.Fleet.AppHost";
 
     // One client for the AppHost's own calls to the orchestrator (demo task, commands).
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
@@ -74,8 +74,7 @@ internal static class FleetLifecycle
     /// <summary>
     /// Commands on the orchestrator in the Aspire dashboard: submit the demo task (needs the API token, which the
     /// AppHost holds), and kill this silo with SIGKILL to watch failover (its grains reactivate on another silo, its
-    /// robots reconnect, the AppHost starts it again). Draining a pool worker is the dashboard's own Stop: on SIGTERM a
-    /// worker reports NOT_SERVING and finishes its queue before it exits.
+    /// robots reconnect, the AppHost starts it again). The pool workers' Drain is in <see cref="PoolWorkerCommands"/>.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithFleetCommands(this IResourceBuilder<ProjectResource> orchestrator, FleetSecrets secrets, AppHostOptions options) => orchestrator
         .WithCommand(
@@ -101,16 +100,11 @@ internal static class FleetLifecycle
             displayName: "Kill this silo (SIGKILL)",
             executeCommand: context =>
             {
-                var notifications = context.Services.GetRequiredService<ResourceNotificationService>();
-                if (!notifications.TryGetCurrentState(context.ResourceName, out var current)
-                    || current.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is not { } launcher)
+                if (ServiceProcess.Of(context.Services.GetRequiredService<ResourceNotificationService>(), context.ResourceName) is not { } process)
                 {
                     return Task.FromResult(CommandResults.Failure($"{context.ResourceName} has no running process"));
                 }
-                // DCP starts `dotnet run --no-build`; the silo is its child, the process a crash would take down.
-                var launcherPid = Convert.ToInt32(launcher, System.Globalization.CultureInfo.InvariantCulture);
-                var silo = ChildProcesses.Of(launcherPid).DefaultIfEmpty(launcherPid).First();
-                System.Diagnostics.Process.GetProcessById(silo).Kill();
+                process.Kill();
                 return Task.FromResult(CommandResults.Success());
             },
             commandOptions: new CommandOptions
@@ -119,8 +113,12 @@ internal static class FleetLifecycle
                 IconName = "ErrorCircle",
                 IsHighlighted = false,
                 ConfirmationMessage = "Kill this silo with SIGKILL?",
-                UpdateState = context => context.ResourceSnapshot.State?.Text == KnownResourceStates.Running ? ResourceCommandState.Enabled : ResourceCommandState.Disabled,
+                UpdateState = EnabledWhileRunning,
             });
+
+    /// <summary>A command that acts on a resource's process: enabled only while it runs.</summary>
+    public static ResourceCommandState EnabledWhileRunning(UpdateCommandStateContext context) =>
+        context.ResourceSnapshot.State?.Text == KnownResourceStates.Running ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
 
     private static async Task SubmitDemoAsync(DemoSubmitter demo, string dataDirectory, CancellationToken cancellationToken)
     {

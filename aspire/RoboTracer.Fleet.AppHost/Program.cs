@@ -10,6 +10,7 @@ if (FleetCommandLine.Read(args, Console.Out, Console.Error, out var options) is 
 // Our options are not Aspire's configuration: the builder gets none of them.
 var builder = DistributedApplication.CreateBuilder([]);
 builder.StopChildrenBeforeExit();
+builder.LogResourceStates();
 if (builder.ChooseStore(options, Console.Error) is not { } store)
 {
     return 2;

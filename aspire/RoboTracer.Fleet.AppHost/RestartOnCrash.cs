@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +11,9 @@ namespace RoboTracer.Fleet.AppHost;
 /// nothing acknowledged (DESIGN.md §5) and its restart rebuilds state from the store. This starts a replica again
 /// when it exits with a non-zero code while the AppHost is not stopping, through the same Start command the
 /// dashboard offers, after a delay that doubles (up to 30 s) while the replica keeps dying within a minute of its
-/// start. A Stop from the dashboard ends the process with SIGTERM, which the services answer with exit code 0.
+/// start. A Stop from the dashboard ends the process with SIGTERM, which the services answer with exit code 0; a
+/// pool worker drained from the dashboard (<see cref="PoolWorkerCommands"/>) exits 0 too, and is left alone whatever
+/// its exit code (<see cref="DrainedWorkers"/>) until it is started again.
 /// </summary>
 internal sealed class RestartOnCrashAnnotation : IResourceAnnotation;
 
@@ -25,14 +28,16 @@ internal static class RestartOnCrash
         if (!resource.ApplicationBuilder.Services.Any(s => s.ImplementationType == typeof(Watcher)))
         {
             resource.ApplicationBuilder.Services.AddHostedService<Watcher>();
+            resource.ApplicationBuilder.Services.TryAddSingleton<DrainedWorkers>();
         }
         return resource.WithAnnotation(new RestartOnCrashAnnotation());
     }
 
-    private sealed class Watcher(ResourceNotificationService notifications, ResourceCommandService commands, IHostApplicationLifetime lifetime, ILogger<Watcher> log) : BackgroundService
+    private sealed class Watcher(ResourceNotificationService notifications, ResourceCommandService commands, DrainedWorkers drained, IHostApplicationLifetime lifetime, ILogger<Watcher> log) : BackgroundService
     {
         // Per replica (resource id): when it was last started by us and how many quick deaths in a row.
-        // Replicas whose restart is scheduled: an exited resource reports several snapshots, one restart is enough.
+        // Replicas whose exit was handled (restart scheduled, or left stopped) until they run again: an exited resource
+        // reports several snapshots, one decision is enough.
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _scheduled = new(StringComparer.Ordinal);
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset StartedAt, int QuickDeaths)> _restarts = new(StringComparer.Ordinal);
 
@@ -46,12 +51,23 @@ internal static class RestartOnCrash
                     {
                         _scheduled.TryRemove(change.ResourceId, out _);
                     }
+                    drained.Observe(change.ResourceId, change.Snapshot);
                     if (!change.Resource.Annotations.OfType<RestartOnCrashAnnotation>().Any()
                         || !Exited(change.Snapshot.State?.Text)
-                        || change.Snapshot.ExitCode is null or 0
                         || lifetime.ApplicationStopping.IsCancellationRequested
+                        || change.Snapshot.ExitCode is null
                         || !_scheduled.TryAdd(change.ResourceId, true))
                     {
+                        continue;
+                    }
+                    if (drained.IsDrained(change.ResourceId))
+                    {
+                        log.LogInformation("{Resource} was drained and exited with code {ExitCode}; it stays stopped until Start", change.ResourceId, change.Snapshot.ExitCode);
+                        continue;
+                    }
+                    if (change.Snapshot.ExitCode == 0)
+                    {
+                        // A clean exit (the dashboard's Stop, SIGTERM) is no crash.
                         continue;
                     }
                     _ = RestartAsync(change.ResourceId, change.Snapshot.ExitCode.Value, stoppingToken);

@@ -1,3 +1,4 @@
+using RoboTracer.Fleet.Bench.AppHost;
 using RoboTracer.Fleet.Bench.Codecs;
 using RoboTracer.Fleet.Bench.Eval;
 using RoboTracer.Fleet.Bench.EventStore;
@@ -24,6 +25,7 @@ internal static class BenchCommand
         .Add("codecs", CodecsBenchmarkCommand.RunAsync)
         .Add("onnx", OnnxBenchmarkCommand.RunAsync)
         .Add("fuzz", FuzzBenchmarkCommand.RunAsync)
+        .Add("apphost", AppHostBenchmarkCommand.RunAsync)
         // Not a benchmark: the server under test, run as a child process by `grpc` (see GrpcServerCommand).
         .AddHidden(GrpcServerCommand.Name, GrpcServerCommand.RunAsync)
         // Not a benchmark: the orchestrator under test, run as a child process by `fleet` (see FleetOrchestratorCommand).

@@ -112,6 +112,22 @@ internal sealed class AppHostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the AppHost says that <paramref name="resource"/> runs ("NAME is running (pid N)", one line per
+    /// replica as its state turns Running) and returns the pid DCP started for it (the first replica's).
+    /// </summary>
+    public async Task<int> WaitForRunningAsync(string resource, TimeSpan timeout)
+    {
+        var line = $"{resource} is running (pid ";
+        await WaitForOutputAsync(line, timeout);
+        var output = Output;
+        var from = output.IndexOf(line, StringComparison.Ordinal) + line.Length;
+        var pid = output[from..output.IndexOf(')', from)];
+        return int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? id
+            : throw new FormatException($"'{line}' is followed by '{pid}', not a pid; output:\n{output}");
+    }
+
     /// <summary>Waits until the AppHost exits and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
@@ -129,25 +145,6 @@ internal sealed class AppHostProcess : IAsyncDisposable
     /// <summary>The live processes of this AppHost's fleet (DCP, the dashboard, the services, PostgreSQL) whose command line contains <paramref name="text"/>.</summary>
     public IReadOnlyList<int> FleetProcesses(string text = "") =>
         [.. ProcessTree.WithCommandLine(text).Where(pid => pid != _process.Id && ProcessTree.IsAlive(pid) && HasMarker(pid))];
-
-    /// <summary>
-    /// Waits until <paramref name="condition"/> holds, polling; false after <paramref name="timeout"/>. Only for processes
-    /// appearing, which nothing announces (DCP starts them and the AppHost prints nothing per resource); their exits are
-    /// awaited as events (<see cref="ProcessTree.WaitForExitAsync"/>).
-    /// </summary>
-    public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-            await Task.Delay(100);
-        }
-        return true;
-    }
 
     public async ValueTask DisposeAsync()
     {

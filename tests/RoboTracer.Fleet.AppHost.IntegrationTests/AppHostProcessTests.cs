@@ -48,10 +48,14 @@ public sealed class AppHostProcessTests
     public async Task SIGTERM_while_the_pool_warms_up_stops_every_child_PostgreSQL_included_and_exits_0()
     {
         await using var host = AppHostProcess.Start("--store", "postgres", "--no-demo", "--port", "0");
-        Assert.True(
-            await AppHostProcess.EventuallyAsync(() => host.FleetProcesses("RoboTracer.Fleet.Inference").Count >= 2 && host.FleetProcesses(host.DataDirectory).Count > 0, StartTimeout),
-            "the pool workers and PostgreSQL never ran; output:\n" + host.Output);
+        // The AppHost says when each resource runs (ResourceStateLog); the workers then warm up before they are healthy.
+        var started = new List<int>();
+        foreach (var resource in new[] { "postgres", "pool-1", "pool-2" })
+        {
+            started.Add(await host.WaitForRunningAsync(resource, StartTimeout));
+        }
         var fleet = host.FleetProcesses();
+        Assert.All(started, pid => Assert.Contains(pid, fleet));
 
         await host.SignalAsync("TERM");
         var exitCode = await host.WaitForExitAsync(StopTimeout);
@@ -92,14 +96,21 @@ public sealed class AppHostProcessTests
     }
 
     [Fact]
-    public async Task It_prints_the_Aspire_dashboard_login_URL_the_fleet_dashboard_URL_and_the_API_token()
+    public async Task It_prints_the_Aspire_dashboard_login_URL_the_fleet_dashboard_URL_the_API_token_and_each_resource_as_it_comes_up()
     {
         await using var host = AppHostProcess.Start("--store", "sqlite", "--no-demo", "--port", "0");
 
         await host.WaitForOutputAsync("the fleet is up", StartTimeout);
         await host.WaitForOutputAsync("API token: from FLEET_API_TOKEN", StartTimeout);
+        // Once the simulator runs too (ResourceStateLog; what `bench apphost` times).
+        await host.WaitForOutputAsync("every resource is healthy after ", StartTimeout);
 
         Assert.Matches(@"Login to the dashboard at http://localhost:\d+/login\?t=[0-9a-f]+", host.Output);
+        foreach (var resource in new[] { "pool-1", "pool-2", "orchestrator", "simulator" })
+        {
+            Assert.Matches($@"{resource} is running \(pid \d+\)", host.Output);
+            Assert.Matches($@"{resource} is healthy \(pid \d+\)", host.Output);
+        }
         Assert.Matches(@"the fleet is up: fleet dashboard http://localhost:\d+/", host.Output);
     }
 }

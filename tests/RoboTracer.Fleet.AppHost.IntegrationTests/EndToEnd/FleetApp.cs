@@ -145,9 +145,9 @@ internal sealed class FleetApp : IAsyncDisposable
             await foreach (var change in App.Services.GetRequiredService<ResourceNotificationService>().WatchAsync(snapshot.Token))
             {
                 if (change.Resource.Name == name && change.Snapshot.State?.Text == KnownResourceStates.Running
-                    && change.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid)
+                    && LauncherPid(change.Snapshot) is { } pid)
                 {
-                    replicas[change.ResourceId] = Convert.ToInt32(pid, CultureInfo.InvariantCulture);
+                    replicas[change.ResourceId] = pid;
                 }
             }
         }
@@ -157,6 +157,9 @@ internal sealed class FleetApp : IAsyncDisposable
         }
         return [.. replicas.Select(r => (r.Key, r.Value)).OrderBy(r => r.Key, StringComparer.Ordinal)];
     }
+
+    /// <summary>The pid DCP started for a replica (<c>dotnet run --no-build</c> for a project), from its snapshot.</summary>
+    public static int? LauncherPid(CustomResourceSnapshot snapshot) => ServiceProcess.LauncherPid(snapshot);
 
     /// <summary>
     /// The service's own process under the launcher DCP started (<c>dotnet run --no-build</c> runs the service as its

@@ -15,7 +15,7 @@ namespace RoboTracer.Fleet.AppHost.IntegrationTests.EndToEnd;
 public sealed class FleetEndToEndTests
 {
     // The simulator's well-known objects: every scene has them (src/RoboTracer.Fleet.Simulator/Scenes/WellKnownObjects.cs).
-    private const string ThreeSteps = "put the red cup on the plate, then put the blue box to the left of the plate, then put the green block to the right of the plate";
+    internal const string ThreeSteps = "put the red cup on the plate, then put the blue box to the left of the plate, then put the green block to the right of the plate";
 
     [Fact]
     public async Task On_SQLite_every_resource_is_healthy_a_three_step_instruction_completes_and_the_events_tell_the_whole_story_in_order()
