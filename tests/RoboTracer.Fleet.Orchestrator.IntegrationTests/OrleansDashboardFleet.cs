@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using RoboTracer.Fleet.Testing;
 
 namespace RoboTracer.Fleet.Orchestrator.IntegrationTests;
@@ -16,6 +17,9 @@ public abstract class OrleansDashboardFleet(bool requireTokenForReads) : IAsyncL
     private OrchestratorHost? _host;
 
     public int SiloPort { get; } = FreePort();
+
+    /// <summary>The grain calls of this fixture's orchestrators, to await.</summary>
+    public GrainCallWatch Calls { get; } = new();
 
     public OrchestratorHost Host => _host ?? throw new InvalidOperationException("not started");
 
@@ -42,25 +46,28 @@ public abstract class OrleansDashboardFleet(bool requireTokenForReads) : IAsyncL
             settings[key] = value;
         }
         var store = Store.Sqlite(Path.Combine(_directory, Guid.NewGuid().ToString("N")[..8] + ".db"));
-        return OrchestratorHost.StartAsync(_worker!.GrpcAddress, store, settings);
+        return OrchestratorHost.StartAsync(_worker!.GrpcAddress, store, settings, services => services.AddSingleton<IIncomingGrainCallFilter>(Calls));
     }
 
     /// <summary>
-    /// <c>/orleans/DashboardCounters</c> once it lists a silo. The dashboard's grain refreshes its counters at most once
-    /// a second (<c>CounterUpdateIntervalMs</c>) and answers from the last refresh in between; the first comes a second
-    /// after it activated, with the silo, so until then the hosts are empty.
+    /// <c>/orleans/DashboardCounters</c> once it lists a silo. The dashboard's grain refreshes its counters when it is
+    /// read, at most once a second (<c>CounterUpdateIntervalMs</c>), and answers from the last refresh; until its first
+    /// refresh the hosts are empty. Each read that finds none waits for the refresh that read started or, when it was too
+    /// soon to start one, for the silo's next counter report (every second), then reads again.
     /// </summary>
-    public static async Task<JsonNode> CountersAsync(HttpClient client)
+    public async Task<JsonNode> CountersAsync(HttpClient client)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
         {
+            var refreshed = Calls.NextCompletedAsync(GrainCallWatch.HostsRefreshed);
+            var reported = Calls.NextCompletedAsync(GrainCallWatch.CountersReported);
             var counters = await FleetApi.GetAsync(client, "/orleans/DashboardCounters");
             if (counters["hosts"]!.AsArray().Count > 0)
             {
                 return counters;
             }
-            await Task.Delay(100, deadline.Token);
+            await Task.WhenAny(refreshed, reported).WaitAsync(deadline.Token);
         }
     }
 

@@ -32,7 +32,7 @@ public sealed class OrleansDashboardTests(OpenReadsFleet fleet) : IClassFixture<
     [Fact]
     public async Task Its_counters_list_this_silo_as_active_with_the_fleet_grains_it_hosts()
     {
-        var counters = await OrleansDashboardFleet.CountersAsync(Host.Http);
+        var counters = await fleet.CountersAsync(Host.Http);
 
         var silo = Assert.Single(counters["hosts"]!.AsArray());
         Assert.StartsWith(fleet.SiloAddressPrefix, silo!["siloAddress"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -59,9 +59,15 @@ public sealed class OrleansDashboardTests(OpenReadsFleet fleet) : IClassFixture<
         using var deadline = new CancellationTokenSource(Timeout);
         try
         {
-            while (await ProfiledCallsAsync() == 0)
+            while (true)
             {
-                await Task.Delay(200, deadline.Token);
+                // Asked before the round's calls, so the submission awaited starts after them and carries them.
+                var submitted = fleet.Calls.NextCompletedAsync(GrainCallWatch.ProfilerSubmitted);
+                if (await ProfiledCallsAsync() > 0)
+                {
+                    break;
+                }
+                await submitted.WaitAsync(deadline.Token);
             }
         }
         catch (OperationCanceledException)

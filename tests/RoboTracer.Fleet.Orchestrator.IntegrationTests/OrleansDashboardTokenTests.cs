@@ -33,7 +33,7 @@ public sealed class OrleansDashboardTokenTests(TokenReadsFleet fleet) : IClassFi
     public async Task With_the_bearer_header_the_page_and_its_counters_answer()
     {
         using var page = await Host.Authorized.GetAsync("/orleans/");
-        var counters = await OrleansDashboardFleet.CountersAsync(Host.Authorized);
+        var counters = await fleet.CountersAsync(Host.Authorized);
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains(counters["hosts"]!.AsArray(), h => h!["siloAddress"]!.GetValue<string>().StartsWith(fleet.SiloAddressPrefix, StringComparison.Ordinal));
@@ -46,7 +46,7 @@ public sealed class OrleansDashboardTokenTests(TokenReadsFleet fleet) : IClassFi
         using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = Host.HttpAddress };
 
         using var page = await browser.GetAsync($"/orleans/?access_token={OrchestratorHost.Token}");
-        var counters = await OrleansDashboardFleet.CountersAsync(browser);
+        var counters = await fleet.CountersAsync(browser);
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var setCookie = Assert.Single(page.Headers.GetValues("Set-Cookie"));

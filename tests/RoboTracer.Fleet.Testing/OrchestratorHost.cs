@@ -67,7 +67,13 @@ public sealed class OrchestratorHost : IAsyncDisposable
 
     public static string RobotToken(string robot) => "secret-" + robot["robot-".Length..];
 
-    public static async Task<OrchestratorHost> StartAsync(string poolAddress, IReadOnlyDictionary<string, string?> store, IReadOnlyDictionary<string, string?>? extra = null)
+    /// <summary>
+    /// Starts an orchestrator on <paramref name="poolAddress"/> with the <paramref name="store"/> settings, then
+    /// <paramref name="extra"/> settings; <paramref name="services"/> adds to its services (its silo's too), e.g. a grain
+    /// call filter a test listens with.
+    /// </summary>
+    public static async Task<OrchestratorHost> StartAsync(
+        string poolAddress, IReadOnlyDictionary<string, string?> store, IReadOnlyDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder();
         // FLEET_TEST_LOGS=1 keeps the orchestrator's console log, for debugging a failing test.
@@ -96,6 +102,7 @@ public sealed class OrchestratorHost : IAsyncDisposable
         }
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddFleetOrchestrator();
+        services?.Invoke(builder.Services);
         ServeDashboard(builder);
         var app = builder.Build();
         app.MapFleetOrchestrator();
